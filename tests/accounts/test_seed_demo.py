@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+
+from tuki.accounts.demo import DEMO_PASSWORD
+from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (Organisation.objects.count(), BusinessUnit.objects.count(), Contact.objects.count(), User.objects.count())
+
+
+def test_seed_demo_builds_the_demo_world_and_is_idempotent(db: Any) -> None:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = _counts()
+    assert first[0] == 3
+    assert User.objects.filter(role="agent").count() == 2
+    assert User.objects.filter(role="manager").count() == 1
+    for organisation in Organisation.objects.all():
+        assert organisation.business_units.exists()
+        assert organisation.contacts.filter(is_customer_manager=True).count() == 1
+    assert "agent@tuki.example" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts() == first
+
+
+def test_seed_demo_fills_in_what_is_missing(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    User.objects.filter(email="ville@tuki.example").delete()
+    call_command("seed_demo", stdout=StringIO())
+    assert User.objects.filter(email="ville@tuki.example").exists()
+
+
+def test_if_empty_leaves_an_existing_database_alone(db: Any) -> None:
+    User.objects.create_user("someone@example.com", "pw-1234567890", full_name="Someone")
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+    assert Organisation.objects.count() == 0
+
+
+def test_demo_logins_work(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    for email in ("anna@asiakas-a.example", "agent@tuki.example", "manager@tuki.example"):
+        client = Client()
+        response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)

@@ -1,0 +1,82 @@
+"""Shared fixtures. The people are named for who they are: `agent`, `manager`, `anna` (a contact of org A,
+its customer manager), `aaro` (another contact of org A) and `bertil` (a contact of org B)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from huey.contrib import djhuey
+
+from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
+from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_immediately() -> Any:
+    """Background jobs run in-process during tests, against the test database."""
+    djhuey.HUEY.immediate = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def org_a(db: Any) -> Organisation:
+    return organisation_create(name="Org A Oy", business_id="1111111-1")
+
+
+@pytest.fixture
+def org_b(db: Any) -> Organisation:
+    return organisation_create(name="Org B Ab", business_id="2222222-2")
+
+
+@pytest.fixture
+def unit_a(org_a: Organisation) -> BusinessUnit:
+    return business_unit_create(organisation=org_a, name="Finance")
+
+
+@pytest.fixture
+def unit_b(org_b: Organisation) -> BusinessUnit:
+    return business_unit_create(organisation=org_b, name="Ekonomi")
+
+
+@pytest.fixture
+def anna(org_a: Organisation, unit_a: BusinessUnit) -> User:
+    contact = contact_create(
+        organisation=org_a, email="anna@org-a.example", full_name="Anna Asiakas",
+        business_unit=unit_a, customer_manager=True, password=PASSWORD,
+    )
+    return contact.user
+
+
+@pytest.fixture
+def aaro(org_a: Organisation) -> Contact:
+    return contact_create(organisation=org_a, email="aaro@org-a.example", full_name="Aaro Aalto", password=PASSWORD)
+
+
+@pytest.fixture
+def bertil(org_b: Organisation, unit_b: BusinessUnit) -> User:
+    contact = contact_create(
+        organisation=org_b, email="bertil@org-b.example", full_name="Bertil Berg",
+        business_unit=unit_b, language="sv", password=PASSWORD,
+    )
+    return contact.user
+
+
+@pytest.fixture
+def agent(db: Any) -> User:
+    return staff_create(email="agent@supplier.example", full_name="Aino Agentti", password=PASSWORD)
+
+
+@pytest.fixture
+def manager(db: Any) -> User:
+    return staff_create(email="manager@supplier.example", full_name="Maija Manageri", manager=True, password=PASSWORD)

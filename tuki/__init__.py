@@ -1,0 +1,1 @@
+"""Tuki: a second-line support desk for software suppliers."""

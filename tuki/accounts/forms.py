@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from tuki.core import ratelimit
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password. The error never tells whether the account exists."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("The email address or password is wrong. Check them and try again."),
+        "inactive": _("The email address or password is wrong. Check them and try again."),
+    }
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        return username.strip().lower()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with a cap on mails per address and per client so it cannot flood anyone."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254, widget=forms.EmailInput(
+        attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args: Any, client_ip: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_ip = client_ip
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        allowed = ratelimit.hit(f"reset:email:{email}", limit=3, window_seconds=3600)
+        allowed = ratelimit.hit(f"reset:ip:{self.client_ip}", limit=20, window_seconds=3600) and allowed
+        if not allowed:
+            raise forms.ValidationError(
+                _("Too many password reset requests. Try again in an hour."), code="throttled"
+            )
+        return email

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tuki.accounts.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo supplier staff and customers (safe to run again: only what is missing is created)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any user exists already.")
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from tuki.accounts.models import User
+
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("Database has users already; demo data not seeded.")
+        else:
+            created = seed_demo()
+            self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} records created)."))
+        if not options["quiet_logins"]:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for email, role in demo_logins():
+                self.stdout.write(f"  {email:<28} {role}")

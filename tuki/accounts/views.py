@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuki.accounts.forms import LoginForm, ThrottledPasswordResetForm
+from tuki.accounts.services import user_set_language
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
+    """Axes calls this when an account has had too many wrong passwords."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = LoginForm(request)
+    message = _(
+        "Too many wrong passwords: this account is locked for %(minutes)d minutes. "
+        "Try again later or reset your password."
+    ) % {"minutes": minutes}
+    return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a user lands after logging in: the desk for staff, the portal for contacts."""
+    user: Any = request.user
+    return redirect("desk:home" if user.is_supplier_staff else "portal:dashboard")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = ThrottledPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"base_url": settings.TUKI_BASE_URL, "site_name": settings.TUKI_SUPPLIER_NAME}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"client_ip": self.request.META.get("REMOTE_ADDR", "")}
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a logged-in user keeps the choice for mail and later visits."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        if request.user.is_authenticated:
+            user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

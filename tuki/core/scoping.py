@@ -1,0 +1,58 @@
+"""The one place that decides what a user may see.
+
+Every view, API call, search, export and report starts its query with :func:`visible_to`. A model takes
+part by naming the path from itself to its customer organisation in ``ORGANISATION_PATH`` (for example
+``"organisation"`` or ``"request__organisation"``); a model may narrow further for contacts with a
+``scope_for_contact(queryset, user)`` classmethod (say, to hide internal notes). A model without a path is
+refused for contacts, so forgetting the rule fails closed rather than open.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, overload
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+M = TypeVar("M", bound=Model)
+
+
+@overload
+def visible_to(user: Any, subject: type[M]) -> QuerySet[M]: ...
+@overload
+def visible_to(user: Any, subject: QuerySet[M]) -> QuerySet[M]: ...
+
+
+def visible_to(user: Any, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
+    """Narrow ``subject`` (a model or a queryset) to what ``user`` may see."""
+    queryset: QuerySet[M] = subject if isinstance(subject, QuerySet) else subject._default_manager.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_supplier_staff:
+        return queryset
+    organisation_id = _contact_organisation_id(user)
+    if organisation_id is None:
+        return queryset.none()
+    path = getattr(queryset.model, "ORGANISATION_PATH", None)
+    if not path:
+        raise TypeError(f"{queryset.model.__name__} has no ORGANISATION_PATH; contacts cannot be scoped to it.")
+    queryset = queryset.filter(**{path: organisation_id})
+    narrow = getattr(queryset.model, "scope_for_contact", None)
+    return narrow(queryset, user) if narrow else queryset
+
+
+def get_visible_or_404(user: Any, subject: type[M] | QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object through the user's scope; what the user may not see does not exist (404)."""
+    queryset = visible_to(user, subject)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _contact_organisation_id(user: Any) -> int | None:
+    contact = getattr(user, "contact", None)
+    if contact is None or contact.deactivated_at is not None:
+        return None
+    organisation_id: int = contact.organisation_id
+    return organisation_id

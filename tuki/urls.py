@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tuki.core.health import healthz
+
+urlpatterns = [
+    path("", include("tuki.portal.urls")),
+    path("accounts/", include("tuki.accounts.urls")),
+    path("desk/", include("tuki.desk.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
