@@ -48,6 +48,7 @@ system-deps:
 # The browser tests drive Debian's Chromium; test tools may not download a browser of their own.
 browser-deps:
 	@bash scripts/system_deps.sh chromium fonts-dejavu-core
+	@bash scripts/axe.sh
 
 messages: install-dev
 	cd tuki && ../$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete --no-location

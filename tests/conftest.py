@@ -52,8 +52,12 @@ def unit_b(org_b: Organisation) -> BusinessUnit:
 @pytest.fixture
 def anna(org_a: Organisation, unit_a: BusinessUnit) -> User:
     contact = contact_create(
-        organisation=org_a, email="anna@org-a.example", full_name="Anna Asiakas",
-        business_unit=unit_a, customer_manager=True, password=PASSWORD,
+        organisation=org_a,
+        email="anna@org-a.example",
+        full_name="Anna Asiakas",
+        business_unit=unit_a,
+        customer_manager=True,
+        password=PASSWORD,
     )
     return contact.user
 
@@ -66,8 +70,12 @@ def aaro(org_a: Organisation) -> Contact:
 @pytest.fixture
 def bertil(org_b: Organisation, unit_b: BusinessUnit) -> User:
     contact = contact_create(
-        organisation=org_b, email="bertil@org-b.example", full_name="Bertil Berg",
-        business_unit=unit_b, language="sv", password=PASSWORD,
+        organisation=org_b,
+        email="bertil@org-b.example",
+        full_name="Bertil Berg",
+        business_unit=unit_b,
+        language="sv",
+        password=PASSWORD,
     )
     return contact.user
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -19,13 +20,13 @@ from tuki.core.env import Env
 
 env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("TUKI_VAR_DIR") or BASE_DIR / "var")
+VAR_DIR = Path(env.get_str("TUKI_VAR_DIR") or BASE_DIR / "var")
 
-TUKI_ENV = env.str("TUKI_ENV", "development")
+TUKI_ENV = env.get_str("TUKI_ENV", "development")
 if TUKI_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(f"TUKI_ENV must be 'development' or 'production'; got {TUKI_ENV!r}.")
 PRODUCTION = TUKI_ENV == "production"
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+DEBUG = env.get_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when TUKI_ENV is 'production'.")
 
@@ -48,19 +49,19 @@ if not SECRET_KEY:
 elif len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when TUKI_ENV is 'production'.")
 
-if PRODUCTION and not env.str("TUKI_BASE_URL"):
+if PRODUCTION and not env.get_str("TUKI_BASE_URL"):
     raise ImproperlyConfigured("TUKI_BASE_URL is required when TUKI_ENV is 'production'.")
 TUKI_BASE_URL = env.url("TUKI_BASE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = [TUKI_BASE_URL]
 
 # The supplier who runs this Tuki, shown on the public pages and in mail.
-TUKI_SUPPLIER_NAME = env.str("TUKI_SUPPLIER_NAME", "Tuki Demo Oy")
-TUKI_SUPPORT_EMAIL = env.str("TUKI_SUPPORT_EMAIL", "tuki@example.com")
-TUKI_SUPPORT_PHONE = env.str("TUKI_SUPPORT_PHONE", "+358 9 4242 4242")
+TUKI_SUPPLIER_NAME = env.get_str("TUKI_SUPPLIER_NAME", "Tuki Demo Oy")
+TUKI_SUPPORT_EMAIL = env.get_str("TUKI_SUPPORT_EMAIL", "tuki@example.com")
+TUKI_SUPPORT_PHONE = env.get_str("TUKI_SUPPORT_PHONE", "+358 9 4242 4242")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -116,9 +117,9 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite under var/ unless DATABASE_URL says otherwise.
-_database_url = env.str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuki.sqlite3'}"
+_database_url = env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuki.sqlite3'}"
 try:
-    _database = dj_database_url.parse(_database_url, conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60))
+    _database = dj_database_url.parse(_database_url, conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60))
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Tuki understands: {exc}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
@@ -135,17 +136,17 @@ elif _database["ENGINE"] != "django.db.backends.postgresql":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL")
+REDIS_URL = env.get_str("REDIS_URL")
 if REDIS_URL:
     env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
+    HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "tuki", "filename": str(VAR_DIR / "huey.sqlite3")}
 HUEY |= {
-    "immediate": env.bool("TUKI_HUEY_IMMEDIATE", default=False),
-    "consumer": {"workers": env.int("TUKI_WORKERS", 2), "worker_type": "thread", "periodic": True},
+    "immediate": env.get_bool("TUKI_HUEY_IMMEDIATE", default=False),
+    "consumer": {"workers": env.get_int("TUKI_WORKERS", 2), "worker_type": "thread", "periodic": True},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -168,8 +169,8 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Lockout: the tenth wrong password for an account (or from one address) locks it for a while.
-AXES_FAILURE_LIMIT = env.int("TUKI_LOCKOUT_FAILURES", 10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("TUKI_LOCKOUT_MINUTES", 15))
+AXES_FAILURE_LIMIT = env.get_int("TUKI_LOCKOUT_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("TUKI_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuki.accounts.views.locked_out"
@@ -187,11 +188,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-if env.bool("TUKI_BEHIND_PROXY", default=False):
+    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=True)
+if env.get_bool("TUKI_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "fi"
@@ -203,7 +204,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = Path(env.str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -217,21 +218,19 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 
 # Mail: SMTP when EMAIL_HOST is set (always in production); the console in development otherwise.
-EMAIL_HOST = env.str("EMAIL_HOST", "localhost" if PRODUCTION else "")
-EMAIL_PORT = env.int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER")
+EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost" if PRODUCTION else "")
+EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.secret("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30)
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
@@ -239,6 +238,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

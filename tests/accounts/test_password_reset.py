@@ -35,8 +35,7 @@ def test_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client: Cl
 def test_reset_requests_are_throttled(client: Client, anna: Any) -> None:
     for _ in range(3):
         client.post(reverse("accounts:password_reset"), {"email": "anna@org-a.example"})
-    fourth = client.post(reverse("accounts:password_reset"), {"email": "anna@org-a.example"},
-                         HTTP_ACCEPT_LANGUAGE="en")
+    fourth = client.post(reverse("accounts:password_reset"), {"email": "anna@org-a.example"}, HTTP_ACCEPT_LANGUAGE="en")
     assert fourth.status_code == 200
     assert "Too many password reset requests" in fourth.content.decode()
     assert len(mail.outbox) == 3

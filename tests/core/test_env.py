@@ -17,25 +17,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_bool_accepts_the_usual_spellings() -> None:
     env = Env({"A": "yes", "B": "0", "C": " TRUE "})
-    assert env.bool("A") is True
-    assert env.bool("B") is False
-    assert env.bool("C") is True
-    assert env.bool("MISSING", default=True) is True
+    assert env.get_bool("A") is True
+    assert env.get_bool("B") is False
+    assert env.get_bool("C") is True
+    assert env.get_bool("MISSING", default=True) is True
 
 
 def test_bool_refuses_anything_else_naming_the_variable() -> None:
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
-        Env({"DEBUG": "maybe"}).bool("DEBUG")
+        Env({"DEBUG": "maybe"}).get_bool("DEBUG")
 
 
 def test_int_refuses_words() -> None:
-    assert Env({"PORT": "25"}).int("PORT", 1) == 25
+    assert Env({"PORT": "25"}).get_int("PORT", 1) == 25
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
-        Env({"EMAIL_PORT": "twenty-five"}).int("EMAIL_PORT", 25)
+        Env({"EMAIL_PORT": "twenty-five"}).get_int("EMAIL_PORT", 25)
 
 
 def test_list_splits_on_commas() -> None:
-    assert Env({"ALLOWED_HOSTS": "a.example, b.example,,"}).list("ALLOWED_HOSTS") == ["a.example", "b.example"]
+    assert Env({"ALLOWED_HOSTS": "a.example, b.example,,"}).get_list("ALLOWED_HOSTS") == ["a.example", "b.example"]
 
 
 def test_secret_reads_a_file(tmp_path: Path) -> None:
@@ -104,7 +104,10 @@ def test_development_generates_a_secret_key_once(tmp_path: Path) -> None:
 
 def test_production_starts_with_everything_given(tmp_path: Path) -> None:
     result = _start(
-        tmp_path, TUKI_ENV="production", SECRET_KEY="k" * 60, ALLOWED_HOSTS="t.example",
+        tmp_path,
+        TUKI_ENV="production",
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="t.example",
         TUKI_BASE_URL="https://t.example",
     )
     assert result.returncode == 0, result.stderr

@@ -37,21 +37,27 @@ STAFF = [
 
 ORGANISATIONS = [
     DemoOrganisation(
-        "Asiakas A Oy", "1234567-8", ["Talous", "Myynti", "Tietohallinto"],
+        "Asiakas A Oy",
+        "1234567-8",
+        ["Talous", "Myynti", "Tietohallinto"],
         [
             DemoContact("anna@asiakas-a.example", "Anna Asiakas", "Tietohallinto", customer_manager=True),
             DemoContact("antti@asiakas-a.example", "Antti Aaltonen", "Myynti"),
         ],
     ),
     DemoOrganisation(
-        "Bertil Ab", "7654321-0", ["Ekonomi", "Produktion"],
+        "Bertil Ab",
+        "7654321-0",
+        ["Ekonomi", "Produktion"],
         [
             DemoContact("bertil@bertil.example", "Bertil Berg", "Produktion", customer_manager=True, language="sv"),
             DemoContact("britta@bertil.example", "Britta Blom", "Ekonomi", language="sv"),
         ],
     ),
     DemoOrganisation(
-        "Cedar Systems Ltd", "2468135-7", ["Operations", "Research"],
+        "Cedar Systems Ltd",
+        "2468135-7",
+        ["Operations", "Research"],
         [
             DemoContact("cecilia@cedar.example", "Cecilia Clarke", "Operations", customer_manager=True, language="en"),
             DemoContact("carl@cedar.example", "Carl Carter", "Research", language="en"),
@@ -101,6 +107,3 @@ def demo_logins() -> list[tuple[str, str]]:
             role = "customer manager" if person.customer_manager else "contact"
             logins.append((person.email, f"{role}, {spec.name}"))
     return logins
-
-
-

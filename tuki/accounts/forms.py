@@ -29,8 +29,9 @@ class LoginForm(AuthenticationForm):
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form, with a cap on mails per address and per client so it cannot flood anyone."""
 
-    email = forms.EmailField(label=_("Email address"), max_length=254, widget=forms.EmailInput(
-        attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def __init__(self, *args: Any, client_ip: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,7 +42,5 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         allowed = ratelimit.hit(f"reset:email:{email}", limit=3, window_seconds=3600)
         allowed = ratelimit.hit(f"reset:ip:{self.client_ip}", limit=20, window_seconds=3600) and allowed
         if not allowed:
-            raise forms.ValidationError(
-                _("Too many password reset requests. Try again in an hour."), code="throttled"
-            )
+            raise forms.ValidationError(_("Too many password reset requests. Try again in an hour."), code="throttled")
         return email

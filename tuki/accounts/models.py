@@ -126,7 +126,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Django admin access: the supplier's managers only."""
         return self.is_manager
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         # Managers configure everything through the admin; nobody else gets model permissions.
         return self.is_manager or super().has_perm(perm, obj)
 

@@ -58,19 +58,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; a logged-in user keeps the choice for mail and later visits."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
         if request.user.is_authenticated:
-            user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+            user_set_language(user=request.user, language=language)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
             max_age=365 * 24 * 3600,
             secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
         )
     return response

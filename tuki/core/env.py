@@ -22,10 +22,10 @@ class Env:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def str(self, name: str, default: str = "") -> str:
+    def get_str(self, name: str, default: str = "") -> str:
         return self.environ.get(name, default).strip()
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def get_bool(self, name: str, default: bool = False) -> bool:
         if name not in self.environ:
             return default
         value = self.environ[name].strip().lower()
@@ -35,8 +35,8 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
 
-    def int(self, name: str, default: int) -> int:
-        raw = self.str(name)
+    def get_int(self, name: str, default: int) -> int:
+        raw = self.get_str(name)
         if not raw:
             return default
         try:
@@ -44,16 +44,16 @@ class Env:
         except ValueError:
             raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
-        raw = self.str(name)
+    def get_list(self, name: str, default: list[str] | None = None) -> list[str]:
+        raw = self.get_str(name)
         if not raw:
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
     def secret(self, name: str) -> str:
         """Read NAME, or the contents of the file named by NAME_FILE (for Docker and systemd secrets)."""
-        value = self.str(name)
-        path = self.str(f"{name}_FILE")
+        value = self.get_str(name)
+        path = self.get_str(f"{name}_FILE")
         if value and path:
             raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
         if path:
@@ -64,7 +64,7 @@ class Env:
         return value
 
     def url(self, name: str, default: str = "", schemes: tuple[str, ...] = ("http", "https")) -> str:
-        raw = self.str(name, default)
+        raw = self.get_str(name, default)
         scheme, sep, rest = raw.partition("://")
         if not raw or not sep or scheme not in schemes or not rest:
             raise ImproperlyConfigured(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, overload
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -46,7 +47,7 @@ def get_visible_or_404(user: Any, subject: type[M] | QuerySet[M], **lookup: Any)
     queryset = visible_to(user, subject)
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
 
 

@@ -17,6 +17,14 @@ Semantics (callers rely on these):
   can be given special hours.
 * Arithmetic is exact to the microsecond: instants are integer microseconds since the
   Unix epoch, and inputs are never rounded.
+* Inputs may be aware datetimes in any zone (naive ones raise ValueError).  Results are in
+  the calendar's zone with ``fold`` set, so a result in a repeated autumn hour is the right
+  instant; note that Python's ``==`` between such a datetime and one in another zone is
+  always False (PEP 495), so compare in UTC.
+* add_business_time(start, 0) is start itself, open or not (next_open gives the opening).
+* A search that would cross more than three years without working time (only possible
+  through holidays/exceptions, as weekly hours must not be empty) raises CalendarError.
+* Instances are safe to share between threads.
 
 Speed: each local date's open intervals are computed once as UTC microseconds (cached by
 date ordinal); a sorted index of all intervals over a date range carries prefix sums of
@@ -26,6 +34,7 @@ business time, so both operations are a bisect.  The index grows on demand, doub
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -163,13 +172,19 @@ class Calendar:
             self._weekly[weekday] = _parse_hours(hours, f"weekday {weekday}", "weekly")
         if not any(self._weekly):
             raise CalendarError("weekly", "no working time at all: every weekday is closed")
+        holidays = holidays or ()
         named = holidays.items() if isinstance(holidays, Mapping) else ((day, "") for day in holidays)
         self._holidays = {_check_date(day, "holidays"): str(name) for day, name in named}
+        if not isinstance(exceptions or {}, Mapping):
+            raise CalendarError("exceptions", "expected a mapping of date to hours")
         self._exceptions = {
             _check_date(day, "exceptions"): _parse_hours(hours, f"exception {day}", "exceptions")
             for day, hours in (exceptions or {}).items()
         }
         self._day_cache: dict[int, tuple[Span, ...]] = {}
+        # Calendars are meant to be shared (e.g. cached per agreement) across request threads;
+        # the lock keeps a growing index from being read half-rebuilt.
+        self._lock = threading.Lock()
         # The index: every open interval of local dates [_lo, _hi), sorted, with prefix sums.
         self._lo = self._hi = 0
         self._starts: list[int] = []
@@ -194,53 +209,56 @@ class Calendar:
         """business_time_between for many pairs, sharing one index lookup setup."""
         spans = [(_to_us(start), _to_us(end)) for start, end in pairs]
         live = [(start, end) for start, end in spans if end > start]
-        if live:
-            self._ensure(min(start for start, _ in live), max(end for _, end in live))
-        before = self._before
-        return [timedelta(microseconds=before(end) - before(start)) if end > start else timedelta(0)
-                for start, end in spans]
+        with self._lock:
+            if live:
+                self._ensure(min(start for start, _ in live), max(end for _, end in live))
+            before = self._before
+            return [timedelta(microseconds=before(end) - before(start)) if end > start else timedelta(0)
+                    for start, end in spans]
 
     def add_business_time_many(self, items: Iterable[tuple[datetime, timedelta]]) -> list[datetime]:
         """add_business_time for many (start, delta) items, sharing one index lookup setup."""
         work = [(_to_us(start), _delta_us(delta)) for start, delta in items]
         if not work:
             return []
-        self._ensure(min(start for start, _ in work), max(start for start, _ in work))
-        targets = [self._before(start) + delta for start, delta in work]
-        furthest = max(range(len(work)), key=targets.__getitem__)
-        self._reach(work[furthest][0], targets[furthest])  # grows forward only: targets stay valid
-        starts, cum, to_local = self._starts, self._cum, self._to_local
-        results = []
-        for (start, delta), target in zip(work, targets, strict=True):
-            if delta == 0:
-                results.append(to_local(start))
-                continue
-            k = bisect_left(cum, target) - 1  # the interval in which the target is met
-            due = starts[k] + target - cum[k]
-            if due - start > CLOSED_LIMIT_US:
-                self._refuse_long_closure(start, due)
-            results.append(to_local(due))
-        return results
+        with self._lock:
+            self._ensure(min(start for start, _ in work), max(start for start, _ in work))
+            targets = [self._before(start) + delta for start, delta in work]
+            furthest = max(range(len(work)), key=targets.__getitem__)
+            self._reach(work[furthest][0], targets[furthest])  # grows forward only: targets stay valid
+            starts, cum = self._starts, self._cum
+            dues = []
+            for (start, delta), target in zip(work, targets, strict=True):
+                if delta == 0:
+                    dues.append(start)
+                    continue
+                k = bisect_left(cum, target) - 1  # the interval in which the target is met
+                dues.append(starts[k] + target - cum[k])
+                if dues[-1] - start > CLOSED_LIMIT_US:
+                    self._refuse_long_closure(start, dues[-1])
+        return [self._to_local(due) for due in dues]
 
     def is_open(self, at: datetime) -> bool:
         """Whether ``at`` is business time."""
         moment = _to_us(at)
-        self._ensure(moment, moment)
-        k = bisect_right(self._starts, moment) - 1
-        return k >= 0 and moment < self._ends[k]
+        with self._lock:
+            self._ensure(moment, moment)
+            k = bisect_right(self._starts, moment) - 1
+            return k >= 0 and moment < self._ends[k]
 
     def next_open(self, at: datetime) -> datetime:
         """``at`` itself when open, else the next opening (in the calendar's zone)."""
         moment = _to_us(at)
-        self._ensure(moment, moment)
-        while True:
-            k = bisect_right(self._starts, moment)
-            if k and moment < self._ends[k - 1]:
-                return self._to_local(moment)
-            if k < len(self._starts) and self._starts[k] < self._safe_end():
-                self._refuse_long_closure(moment, self._starts[k])
-                return self._to_local(self._starts[k])
-            self._grow(moment)
+        with self._lock:
+            self._ensure(moment, moment)
+            while True:
+                k = bisect_right(self._starts, moment)
+                if k and moment < self._ends[k - 1]:
+                    return self._to_local(moment)
+                if k < len(self._starts) and self._starts[k] < self._safe_end():
+                    self._refuse_long_closure(moment, self._starts[k])
+                    return self._to_local(self._starts[k])
+                self._grow(moment)
 
     def explain_add(self, start: datetime, delta: timedelta) -> list[ExplainStep]:
         """Day by day account of add_business_time(start, delta), for humans.
@@ -405,4 +423,6 @@ class Calendar:
             )
 
     def _to_local(self, moment: int) -> datetime:
-        return datetime.fromtimestamp(moment // US, self.zone).replace(microsecond=moment % US)
+        seconds, micro = divmod(moment, US)  # integer seconds: fromtimestamp stays exact
+        local = datetime.fromtimestamp(seconds, self.zone)
+        return local.replace(microsecond=micro) if micro else local

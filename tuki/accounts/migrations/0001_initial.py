@@ -2,99 +2,190 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tuki.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tuki.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BusinessUnit',
+            name="BusinessUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('cost_centre', models.CharField(blank=True, max_length=50, verbose_name='cost centre')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("cost_centre", models.CharField(blank=True, max_length=50, verbose_name="cost centre")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'business unit',
-                'verbose_name_plural': 'business units',
-                'ordering': ['organisation__name', 'name'],
+                "verbose_name": "business unit",
+                "verbose_name_plural": "business units",
+                "ordering": ["organisation__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('business_id', models.CharField(blank=True, max_length=20, verbose_name='business ID')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("business_id", models.CharField(blank=True, max_length=20, verbose_name="business ID")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
             ],
             options={
-                'verbose_name': 'customer organisation',
-                'verbose_name_plural': 'customer organisations',
-                'ordering': ['name'],
+                "verbose_name": "customer organisation",
+                "verbose_name_plural": "customer organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(max_length=200, verbose_name='name')),
-                ('role', models.CharField(choices=[('agent', 'Agent'), ('manager', 'Service manager'), ('contact', 'Named contact person')], default='contact', max_length=20, verbose_name='role')),
-                ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English')], default='fi', max_length=8, verbose_name='language')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email address")),
+                ("full_name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("agent", "Agent"),
+                            ("manager", "Service manager"),
+                            ("contact", "Named contact person"),
+                        ],
+                        default="contact",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fi", "Finnish"), ("sv", "Swedish"), ("en", "English")],
+                        default="fi",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="joined"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['full_name'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["full_name"],
             },
             managers=[
-                ('objects', tuki.accounts.models.UserManager()),
+                ("objects", tuki.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('job_title', models.CharField(blank=True, max_length=100, verbose_name='job title')),
-                ('is_customer_manager', models.BooleanField(default=False, help_text='Approves additional costs and receives the monthly report.', verbose_name='customer manager')),
-                ('deactivated_at', models.DateTimeField(blank=True, null=True, verbose_name='deactivated')),
-                ('business_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.businessunit', verbose_name='business unit')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='contact', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("job_title", models.CharField(blank=True, max_length=100, verbose_name="job title")),
+                (
+                    "is_customer_manager",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Approves additional costs and receives the monthly report.",
+                        verbose_name="customer manager",
+                    ),
+                ),
+                ("deactivated_at", models.DateTimeField(blank=True, null=True, verbose_name="deactivated")),
+                (
+                    "business_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.businessunit",
+                        verbose_name="business unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contact",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'named contact person',
-                'verbose_name_plural': 'named contact persons',
-                'ordering': ['organisation__name', 'user__full_name'],
+                "verbose_name": "named contact person",
+                "verbose_name_plural": "named contact persons",
+                "ordering": ["organisation__name", "user__full_name"],
             },
         ),
         migrations.AddField(
-            model_name='businessunit',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='business_units', to='accounts.organisation', verbose_name='organisation'),
+            model_name="businessunit",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="business_units",
+                to="accounts.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='businessunit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='business_unit_unique_name'),
+            model_name="businessunit",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="business_unit_unique_name"),
         ),
     ]
