@@ -1,34 +1,37 @@
-"""Business-hours arithmetic for SLA clocks: how much working time lies between two
-instants, and when a given amount of working time runs out.
+"""Business-hours arithmetic for SLA clocks: how much working time lies between
+two instants, and when a given amount of working time runs out.
 
-Standard library only (no Django, no project imports) so the engine can be tested and
-benchmarked on its own.
+Standard library only (no Django, no project imports) so the engine can be tested
+and benchmarked on its own.
 
 Semantics (callers rely on these):
 
-* An instant is *business time* when the office's wall clock, at that instant, shows a
-  date and a time inside that date's open hours.  Business time is the real elapsed time
-  of such instants.  So across a daylight-saving change real time counts: wall times that
-  never occur (spring forward) are never open, wall times that occur twice (fall back) are
-  open both times.  In Helsinki 02:00-05:00 is 2 real hours on the spring night and 4 on
-  the autumn night.  No fold/ambiguity choice is needed for interval ends.
-* A date's open hours are its exception if it has one (``[]`` = closed), else none if it is
-  a holiday, else the weekly hours of its weekday.  Exceptions beat holidays, so a holiday
-  can be given special hours.
-* Arithmetic is exact to the microsecond: instants are integer microseconds since the
-  Unix epoch, and inputs are never rounded.
-* Inputs may be aware datetimes in any zone (naive ones raise ValueError).  Results are in
-  the calendar's zone with ``fold`` set, so a result in a repeated autumn hour is the right
-  instant; note that Python's ``==`` between such a datetime and one in another zone is
-  always False (PEP 495), so compare in UTC.
-* add_business_time(start, 0) is start itself, open or not (next_open gives the opening).
-* A search that would cross more than three years without working time (only possible
-  through holidays/exceptions, as weekly hours must not be empty) raises CalendarError.
+* An instant is *business time* when the office's wall clock, at that instant,
+  shows a date and a time inside that date's open hours.  Business time is the
+  real elapsed time of such instants.  So across a daylight-saving change real
+  time counts: wall times that never occur (spring forward) are never open, wall
+  times that occur twice (fall back) are open both times.  In Helsinki 02:00-05:00
+  is 2 real hours on the spring night and 4 on the autumn night.  No fold or
+  ambiguity choice is needed for interval ends.
+* A date's open hours are its exception if it has one (``[]`` = closed), else none
+  if it is a holiday, else the weekly hours of its weekday.  Exceptions beat
+  holidays, so a holiday can be given special hours.
+* Arithmetic is exact to the microsecond: instants are integer microseconds since
+  the Unix epoch, and inputs are never rounded.
+* Inputs may be aware datetimes in any zone (naive ones raise ValueError).  Results
+  are in the calendar's zone with ``fold`` set, so a result in a repeated autumn
+  hour is the right instant; but Python's ``==`` between such a datetime and one in
+  another zone is always False (PEP 495), so compare those in UTC.
+* add_business_time(start, 0) is start itself, open or not (see next_open).
+* A search that would cross more than three years without working time (possible
+  only through holidays/exceptions: weekly hours must not be empty) raises
+  CalendarError.
 * Instances are safe to share between threads.
 
-Speed: each local date's open intervals are computed once as UTC microseconds (cached by
-date ordinal); a sorted index of all intervals over a date range carries prefix sums of
-business time, so both operations are a bisect.  The index grows on demand, doubling.
+Speed: each local date's open intervals are computed once as UTC microseconds
+(cached by date ordinal); a sorted index of all intervals over a date range carries
+prefix sums of business time, so both operations are a bisect.  The index grows on
+demand, doubling.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 US = 1_000_000  # microseconds per second
 DAY_US = 86_400 * US
 CLOSED_LIMIT_US = 3 * 366 * DAY_US  # longest closed stretch a search may cross
-SAMPLE_US = 3 * 3_600 * US  # UTC-offset sampling step; no real zone changes twice within it
+# UTC-offset sampling step; no real zone changes its offset twice within it.
+SAMPLE_US = 3 * 3_600 * US
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = EPOCH.date().toordinal()
 CLOSED_KINDS = frozenset({"weekend", "holiday", "exception_closed", "closed"})
@@ -70,7 +74,7 @@ class CalendarError(ValueError):
 
 @dataclass(frozen=True)
 class ExplainStep:
-    """One day (or a run of equally closed days, ``day``..``last_day``) of a deadline."""
+    """One day of a deadline, or a run of equally closed days ``day``..``last_day``."""
 
     day: date
     kind: str  # counted, weekend, holiday, exception_closed, exception_hours, closed
@@ -94,14 +98,23 @@ def _parse_clock(text: object, where: str, field: str) -> int:
 def _parse_hours(hours: object, where: str, field: str) -> tuple[Span, ...]:
     """Validate one day's intervals; return them sorted, touching ones merged."""
     if isinstance(hours, str | bytes) or not isinstance(hours, Iterable):
-        raise CalendarError(field, f"{where}: expected a list of (start, end) pairs, got {hours!r}")
+        raise CalendarError(
+            field, f"{where}: expected a list of (start, end) pairs, got {hours!r}"
+        )
     spans: list[Span] = []
     for pair in hours:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise CalendarError(field, f"{where}: expected a (start, end) pair, got {pair!r}")
-        start, end = _parse_clock(pair[0], where, field), _parse_clock(pair[1], where, field)
+            raise CalendarError(
+                field, f"{where}: expected a (start, end) pair, got {pair!r}"
+            )
+        start, end = (
+            _parse_clock(pair[0], where, field),
+            _parse_clock(pair[1], where, field),
+        )
         if end <= start:
-            raise CalendarError(field, f"{where}: {pair[0]}-{pair[1]} does not end after it starts")
+            raise CalendarError(
+                field, f"{where}: {pair[0]}-{pair[1]} does not end after it starts"
+            )
         spans.append((start, end))
     spans.sort()
     for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
@@ -162,77 +175,112 @@ class Calendar:
             try:
                 self.zone = ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError, TypeError):
-                raise CalendarError("timezone", f"unknown time zone {timezone!r}") from None
+                raise CalendarError(
+                    "timezone", f"unknown time zone {timezone!r}"
+                ) from None
         if not isinstance(weekly, Mapping):
-            raise CalendarError("weekly", "expected a mapping of weekday (Monday = 0) to hours")
+            raise CalendarError(
+                "weekly", "expected a mapping of weekday (Monday = 0) to hours"
+            )
         self._weekly: list[tuple[Span, ...]] = [() for _ in range(7)]
         for weekday, hours in weekly.items():
-            if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
-                raise CalendarError("weekly", f"weekday {weekday!r} is not 0 (Monday) .. 6 (Sunday)")
+            if (
+                isinstance(weekday, bool)
+                or not isinstance(weekday, int)
+                or not 0 <= weekday <= 6
+            ):
+                raise CalendarError(
+                    "weekly", f"weekday {weekday!r} is not 0 (Monday) .. 6 (Sunday)"
+                )
             self._weekly[weekday] = _parse_hours(hours, f"weekday {weekday}", "weekly")
         if not any(self._weekly):
-            raise CalendarError("weekly", "no working time at all: every weekday is closed")
+            raise CalendarError(
+                "weekly", "no working time at all: every weekday is closed"
+            )
         holidays = holidays or ()
-        named = holidays.items() if isinstance(holidays, Mapping) else ((day, "") for day in holidays)
-        self._holidays = {_check_date(day, "holidays"): str(name) for day, name in named}
+        named = (
+            holidays.items()
+            if isinstance(holidays, Mapping)
+            else ((day, "") for day in holidays)
+        )
+        self._holidays = {
+            _check_date(day, "holidays"): str(name) for day, name in named
+        }
         if not isinstance(exceptions or {}, Mapping):
             raise CalendarError("exceptions", "expected a mapping of date to hours")
         self._exceptions = {
-            _check_date(day, "exceptions"): _parse_hours(hours, f"exception {day}", "exceptions")
+            _check_date(day, "exceptions"): _parse_hours(
+                hours, f"exception {day}", "exceptions"
+            )
             for day, hours in (exceptions or {}).items()
         }
         self._day_cache: dict[int, tuple[Span, ...]] = {}
-        # Calendars are meant to be shared (e.g. cached per agreement) across request threads;
+        # Calendars are meant to be shared (e.g. cached per agreement) across threads;
         # the lock keeps a growing index from being read half-rebuilt.
         self._lock = threading.Lock()
-        # The index: every open interval of local dates [_lo, _hi), sorted, with prefix sums.
+        # The index: every open interval of local dates [_lo, _hi), sorted, with
+        # prefix sums.
         self._lo = self._hi = 0
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._cum: list[int] = [0]  # _cum[k] = business time of the first k intervals
 
-    # ----- public API -------------------------------------------------------------------
+    # ----- public API ---------------------------------------------------------
 
     def business_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Business time in [start, end); zero when end <= start."""
         return self.business_time_between_many([(start, end)])[0]
 
     def add_business_time(self, start: datetime, delta: timedelta) -> datetime:
-        """The earliest instant t >= start with business_time_between(start, t) == delta.
+        """The earliest t >= start with business_time_between(start, t) == delta.
 
-        So delta == 0 gives start itself (even when closed: use next_open for that), and a
-        deadline that runs out at closing time is that closing time, not the next opening.
+        So delta == 0 gives start itself (even when closed: use next_open for that),
+        and a deadline that runs out at closing time is that closing time, not the
+        next opening.
         """
         return self.add_business_time_many([(start, delta)])[0]
 
-    def business_time_between_many(self, pairs: Iterable[tuple[datetime, datetime]]) -> list[timedelta]:
+    def business_time_between_many(
+        self, pairs: Iterable[tuple[datetime, datetime]]
+    ) -> list[timedelta]:
         """business_time_between for many pairs, sharing one index lookup setup."""
         spans = [(_to_us(start), _to_us(end)) for start, end in pairs]
         live = [(start, end) for start, end in spans if end > start]
         with self._lock:
             if live:
-                self._ensure(min(start for start, _ in live), max(end for _, end in live))
+                self._ensure(
+                    min(start for start, _ in live), max(end for _, end in live)
+                )
             before = self._before
-            return [timedelta(microseconds=before(end) - before(start)) if end > start else timedelta(0)
-                    for start, end in spans]
+            return [
+                timedelta(microseconds=before(end) - before(start))
+                if end > start
+                else timedelta(0)
+                for start, end in spans
+            ]
 
-    def add_business_time_many(self, items: Iterable[tuple[datetime, timedelta]]) -> list[datetime]:
-        """add_business_time for many (start, delta) items, sharing one index lookup setup."""
+    def add_business_time_many(
+        self, items: Iterable[tuple[datetime, timedelta]]
+    ) -> list[datetime]:
+        """add_business_time for many (start, delta) items, sharing one setup."""
         work = [(_to_us(start), _delta_us(delta)) for start, delta in items]
         if not work:
             return []
         with self._lock:
-            self._ensure(min(start for start, _ in work), max(start for start, _ in work))
+            self._ensure(
+                min(start for start, _ in work), max(start for start, _ in work)
+            )
             targets = [self._before(start) + delta for start, delta in work]
             furthest = max(range(len(work)), key=targets.__getitem__)
-            self._reach(work[furthest][0], targets[furthest])  # grows forward only: targets stay valid
+            # _reach only grows the index forward, so the targets stay valid.
+            self._reach(work[furthest][0], targets[furthest])
             starts, cum = self._starts, self._cum
             dues = []
             for (start, delta), target in zip(work, targets, strict=True):
                 if delta == 0:
                     dues.append(start)
                     continue
-                k = bisect_left(cum, target) - 1  # the interval in which the target is met
+                k = bisect_left(cum, target) - 1  # the interval meeting the target
                 dues.append(starts[k] + target - cum[k])
                 if dues[-1] - start > CLOSED_LIMIT_US:
                     self._refuse_long_closure(start, dues[-1])
@@ -263,9 +311,10 @@ class Calendar:
     def explain_add(self, start: datetime, delta: timedelta) -> list[ExplainStep]:
         """Day by day account of add_business_time(start, delta), for humans.
 
-        Days that count time are "counted" (or "exception_hours"); a working day that
-        counts nothing (start after closing) is "closed"; consecutive closed days of the
-        same kind and label are merged into one step running from ``day`` to ``last_day``.
+        Days that count time are "counted" (or "exception_hours"); a working day
+        that counts nothing (start after closing) is "closed"; consecutive closed
+        days of the same kind and label are merged into one step running from
+        ``day`` to ``last_day``.
         """
         first, last = _to_us(start), _to_us(self.add_business_time(start, delta))
         if last == first:
@@ -273,49 +322,61 @@ class Calendar:
         steps: list[ExplainStep] = []
         first_day = self._to_local(first).date().toordinal()
         # One day before the start only matters in zones that fall back across midnight.
-        for ordinal in range(first_day - 1, self._to_local(last - 1).date().toordinal() + 1):
+        for ordinal in range(
+            first_day - 1, self._to_local(last - 1).date().toordinal() + 1
+        ):
             day = date.fromordinal(ordinal)
-            kind, label = self._day_kind(day)
-            slices = [(max(lo, first), min(hi, last)) for lo, hi in self._day_spans(ordinal)
-                      if lo < last and hi > first]
+            kind, label, _ = self._day_rule(day)
+            slices = [
+                (max(lo, first), min(hi, last))
+                for lo, hi in self._day_spans(ordinal)
+                if lo < last and hi > first
+            ]
             business = sum(hi - lo for lo, hi in slices)
             if ordinal < first_day and not business:
                 continue
             if kind == "counted" and not business:
                 kind = "closed"
             previous = steps[-1] if steps else None
-            if kind in CLOSED_KINDS and previous and (previous.kind, previous.label) == (kind, label):
+            if (
+                kind in CLOSED_KINDS
+                and previous
+                and (previous.kind, previous.label) == (kind, label)
+            ):
                 steps[-1] = replace(previous, last_day=day)
                 continue
             local = [(self._to_local(lo), self._to_local(hi)) for lo, hi in slices]
-            steps.append(ExplainStep(day, kind, timedelta(microseconds=business), local, label))
+            steps.append(
+                ExplainStep(day, kind, timedelta(microseconds=business), local, label)
+            )
         return steps
 
-    # ----- per-date open intervals ------------------------------------------------------
+    # ----- per-date open intervals --------------------------------------------
 
-    def _day_kind(self, day: date) -> tuple[str, str]:
+    def _day_rule(self, day: date) -> tuple[str, str, tuple[Span, ...]]:
+        """(kind, label, wall-clock hours) of a date: exception > holiday > week."""
         label = self._holidays.get(day, "")
         if day in self._exceptions:
-            return ("exception_hours" if self._exceptions[day] else "exception_closed"), label
+            hours = self._exceptions[day]
+            return ("exception_hours" if hours else "exception_closed"), label, hours
         if day in self._holidays:
-            return "holiday", label
-        return ("counted" if self._weekly[day.weekday()] else "weekend"), ""
-
-    def _wall_hours(self, day: date) -> tuple[Span, ...]:
-        if day in self._exceptions:
-            return self._exceptions[day]
-        return () if day in self._holidays else self._weekly[day.weekday()]
+            return "holiday", label, ()
+        hours = self._weekly[day.weekday()]
+        return ("counted" if hours else "weekend"), "", hours
 
     def _day_spans(self, ordinal: int) -> tuple[Span, ...]:
-        """The UTC instants (µs) whose local wall clock shows an open time of this date."""
+        """The UTC instants (µs) whose wall clock shows an open time of this date."""
         cached = self._day_cache.get(ordinal)
         if cached is not None:
             return cached
-        hours = self._wall_hours(date.fromordinal(ordinal))
-        midnight = (ordinal - EPOCH_ORDINAL) * DAY_US  # local midnight read as if it were UTC
+        hours = self._day_rule(date.fromordinal(ordinal))[2]
+        # The date's local midnight read as if it were UTC.
+        midnight = (ordinal - EPOCH_ORDINAL) * DAY_US
         spans = []
         # Zone offsets stay within a day, so the date's instants lie in this window.
-        for seg_start, seg_end, offset in self._offset_segments(midnight - DAY_US, midnight + 2 * DAY_US):
+        for seg_start, seg_end, offset in self._offset_segments(
+            midnight - DAY_US, midnight + 2 * DAY_US
+        ):
             for open_s, close_s in hours:
                 lo = max(seg_start, midnight + open_s * US - offset)
                 hi = min(seg_end, midnight + close_s * US - offset)
@@ -333,8 +394,8 @@ class Calendar:
     def _offset_segments(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """Split [start, end) into (start, end, utc_offset) pieces of constant offset.
 
-        zoneinfo does not publish its transitions, so sample the offset every few hours and
-        bisect (on whole seconds, as tz transitions are) where it changes.
+        zoneinfo does not publish its transitions, so sample the offset every few
+        hours and bisect (on whole seconds, as tz transitions are) where it changes.
         """
         segments = []
         seg_start, offset = start, self._offset_at(start)
@@ -357,10 +418,10 @@ class Calendar:
         segments.append((seg_start, end, offset))
         return segments
 
-    # ----- the prefix-sum index ---------------------------------------------------------
+    # ----- the prefix-sum index -----------------------------------------------
 
     def _safe_end(self) -> int:
-        """Instants before this are complete in the index (their local date is < _hi)."""
+        """Instants before this are complete in the index (local date < _hi)."""
         return (self._hi - 1 - EPOCH_ORDINAL) * DAY_US
 
     def _ensure(self, first: int, last: int) -> None:
@@ -376,14 +437,16 @@ class Calendar:
             span = self._hi - self._lo
             lo = self._lo if need_lo >= self._lo else min(need_lo, self._lo - span)
             hi = self._hi if need_hi <= self._hi else max(need_hi, self._hi + span)
-        spans = sorted(span for ordinal in range(lo, hi) for span in self._day_spans(ordinal))
+        spans = sorted(
+            span for ordinal in range(lo, hi) for span in self._day_spans(ordinal)
+        )
         self._starts = [start for start, _ in spans]
         self._ends = [end for _, end in spans]
         self._cum = [0, *accumulate(end - start for start, end in spans)]
         self._lo, self._hi = lo, hi
 
     def _grow(self, moment: int) -> None:
-        """Extend the index forward (never backward, so prefix sums keep their values)."""
+        """Extend the index forward (never backward: prefix sums keep their values)."""
         self._refuse_long_closure(moment, self._safe_end())
         self._ensure(moment, self._safe_end() + (self._hi - self._lo) * DAY_US)
 
@@ -395,15 +458,15 @@ class Calendar:
         return self._cum[k] + min(moment, self._ends[k]) - self._starts[k]
 
     def _reach(self, start: int, target: int) -> None:
-        """Grow the index until the prefix sum ``target`` is met inside the covered range."""
+        """Grow the index until prefix sum ``target`` is met in the covered range."""
         while self._before(self._safe_end()) < target:
             self._grow(start)
 
     def _refuse_long_closure(self, start: int, until: int) -> None:
         """Raise if [start, until) holds a closed stretch longer than three years.
 
-        Weekly hours guarantee working time eventually, but a search must not wander
-        decades through closed exceptions; this keeps every answer within a bounded walk.
+        Weekly hours guarantee working time eventually, but a search must not
+        wander decades through closed exceptions: every answer stays a bounded walk.
         """
         if until - start <= CLOSED_LIMIT_US:
             return
@@ -418,11 +481,13 @@ class Calendar:
         if reopens - open_until > CLOSED_LIMIT_US:
             raise CalendarError(
                 "exceptions",
-                f"no working time for over 3 years after {self._to_local(open_until).isoformat()} "
+                "no working time for over 3 years after "
+                f"{self._to_local(open_until).isoformat()} "
                 "(holidays and exceptions close every day)",
             )
 
     def _to_local(self, moment: int) -> datetime:
-        seconds, micro = divmod(moment, US)  # integer seconds: fromtimestamp stays exact
+        # Whole seconds keep fromtimestamp exact; microseconds go back on after.
+        seconds, micro = divmod(moment, US)
         local = datetime.fromtimestamp(seconds, self.zone)
         return local.replace(microsecond=micro) if micro else local
