@@ -50,21 +50,23 @@ def finnish_holidays(years: range) -> dict[date, str]:
     result: dict[date, str] = {}
     for year in years:
         easter = easter_sunday(year)
-        result.update({
-            date(year, 1, 1): "New Year's Day",
-            date(year, 1, 6): "Epiphany",
-            easter - timedelta(days=2): "Good Friday",
-            easter + timedelta(days=1): "Easter Monday",
-            date(year, 5, 1): "May Day",
-            easter + timedelta(days=39): "Ascension Day",
-            first_weekday_from(date(year, 6, 19), 4): "Midsummer Eve",
-            first_weekday_from(date(year, 6, 20), 5): "Midsummer Day",
-            first_weekday_from(date(year, 10, 31), 5): "All Saints' Day",
-            date(year, 12, 6): "Independence Day",
-            date(year, 12, 24): "Christmas Eve",
-            date(year, 12, 25): "Christmas Day",
-            date(year, 12, 26): "Boxing Day",
-        })
+        result.update(
+            {
+                date(year, 1, 1): "New Year's Day",
+                date(year, 1, 6): "Epiphany",
+                easter - timedelta(days=2): "Good Friday",
+                easter + timedelta(days=1): "Easter Monday",
+                date(year, 5, 1): "May Day",
+                easter + timedelta(days=39): "Ascension Day",
+                first_weekday_from(date(year, 6, 19), 4): "Midsummer Eve",
+                first_weekday_from(date(year, 6, 20), 5): "Midsummer Day",
+                first_weekday_from(date(year, 10, 31), 5): "All Saints' Day",
+                date(year, 12, 6): "Independence Day",
+                date(year, 12, 24): "Christmas Eve",
+                date(year, 12, 25): "Christmas Day",
+                date(year, 12, 26): "Boxing Day",
+            }
+        )
     return result
 
 
@@ -76,8 +78,9 @@ def timed(action: Callable[[], object]) -> float:
 
 def main() -> None:
     rng = random.Random(2026)
-    calendar = Calendar("Europe/Helsinki", {d: [("08:00", "16:00")] for d in range(5)},
-                        finnish_holidays(range(2025, 2029)))
+    calendar = Calendar(
+        "Europe/Helsinki", {d: [("08:00", "16:00")] for d in range(5)}, finnish_holidays(range(2025, 2029))
+    )
     base = datetime(2026, 1, 1, tzinfo=HELSINKI)
     starts = [base + timedelta(microseconds=rng.randrange(365 * 86_400 * 10**6)) for _ in range(BATCH)]
     items = [(start, rng.choice(TARGETS)) for start in starts]
@@ -92,16 +95,20 @@ def main() -> None:
 
     sample = items[:1000]
     assert calendar.add_business_time_many(sample) == [calendar.add_business_time(s, d) for s, d in sample]
-    print(json.dumps({
-        "python": platform.python_version(),
-        "index_build_seconds": round(index_build, 4),
-        "scalar_add_business_time_per_second": round(SCALAR_CALLS / scalar_add),
-        "scalar_business_time_between_per_second": round(SCALAR_CALLS / scalar_between),
-        "vectorised_add_100k_deadlines_seconds": round(many_add, 4),
-        "vectorised_between_100k_pairs_seconds": round(many_between, 4),
-        "vectorised_add_per_second": round(BATCH / many_add),
-        "vectorised_between_per_second": round(BATCH / many_between),
-    }))
+    print(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "index_build_seconds": round(index_build, 4),
+                "scalar_add_business_time_per_second": round(SCALAR_CALLS / scalar_add),
+                "scalar_business_time_between_per_second": round(SCALAR_CALLS / scalar_between),
+                "vectorised_add_100k_deadlines_seconds": round(many_add, 4),
+                "vectorised_between_100k_pairs_seconds": round(many_between, 4),
+                "vectorised_add_per_second": round(BATCH / many_add),
+                "vectorised_between_per_second": round(BATCH / many_between),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

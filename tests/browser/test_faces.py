@@ -41,7 +41,9 @@ def test_contact_reaches_the_portal(page: Page, live_server: Any, browser: Brows
     assert axe_violations(browser, f"{live_server.url}/portal/", page.context.cookies()) == []
 
 
-def test_agent_reaches_the_desk(page: Page, live_server: Any, browser: Browser, agent: Any, anna: Any, bertil: Any) -> None:
+def test_agent_reaches_the_desk(
+    page: Page, live_server: Any, browser: Browser, agent: Any, anna: Any, bertil: Any
+) -> None:
     log_in(page, live_server.url, "agent@supplier.example", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/desk/")
     expect(page.get_by_role("table")).to_contain_text("Org A Oy")

@@ -98,23 +98,17 @@ def _parse_clock(text: object, where: str, field: str) -> int:
 def _parse_hours(hours: object, where: str, field: str) -> tuple[Span, ...]:
     """Validate one day's intervals; return them sorted, touching ones merged."""
     if isinstance(hours, str | bytes) or not isinstance(hours, Iterable):
-        raise CalendarError(
-            field, f"{where}: expected a list of (start, end) pairs, got {hours!r}"
-        )
+        raise CalendarError(field, f"{where}: expected a list of (start, end) pairs, got {hours!r}")
     spans: list[Span] = []
     for pair in hours:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise CalendarError(
-                field, f"{where}: expected a (start, end) pair, got {pair!r}"
-            )
+            raise CalendarError(field, f"{where}: expected a (start, end) pair, got {pair!r}")
         start, end = (
             _parse_clock(pair[0], where, field),
             _parse_clock(pair[1], where, field),
         )
         if end <= start:
-            raise CalendarError(
-                field, f"{where}: {pair[0]}-{pair[1]} does not end after it starts"
-            )
+            raise CalendarError(field, f"{where}: {pair[0]}-{pair[1]} does not end after it starts")
         spans.append((start, end))
     spans.sort()
     for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
@@ -175,43 +169,23 @@ class Calendar:
             try:
                 self.zone = ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError, TypeError):
-                raise CalendarError(
-                    "timezone", f"unknown time zone {timezone!r}"
-                ) from None
+                raise CalendarError("timezone", f"unknown time zone {timezone!r}") from None
         if not isinstance(weekly, Mapping):
-            raise CalendarError(
-                "weekly", "expected a mapping of weekday (Monday = 0) to hours"
-            )
+            raise CalendarError("weekly", "expected a mapping of weekday (Monday = 0) to hours")
         self._weekly: list[tuple[Span, ...]] = [() for _ in range(7)]
         for weekday, hours in weekly.items():
-            if (
-                isinstance(weekday, bool)
-                or not isinstance(weekday, int)
-                or not 0 <= weekday <= 6
-            ):
-                raise CalendarError(
-                    "weekly", f"weekday {weekday!r} is not 0 (Monday) .. 6 (Sunday)"
-                )
+            if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
+                raise CalendarError("weekly", f"weekday {weekday!r} is not 0 (Monday) .. 6 (Sunday)")
             self._weekly[weekday] = _parse_hours(hours, f"weekday {weekday}", "weekly")
         if not any(self._weekly):
-            raise CalendarError(
-                "weekly", "no working time at all: every weekday is closed"
-            )
+            raise CalendarError("weekly", "no working time at all: every weekday is closed")
         holidays = holidays or ()
-        named = (
-            holidays.items()
-            if isinstance(holidays, Mapping)
-            else ((day, "") for day in holidays)
-        )
-        self._holidays = {
-            _check_date(day, "holidays"): str(name) for day, name in named
-        }
+        named = holidays.items() if isinstance(holidays, Mapping) else ((day, "") for day in holidays)
+        self._holidays = {_check_date(day, "holidays"): str(name) for day, name in named}
         if not isinstance(exceptions or {}, Mapping):
             raise CalendarError("exceptions", "expected a mapping of date to hours")
         self._exceptions = {
-            _check_date(day, "exceptions"): _parse_hours(
-                hours, f"exception {day}", "exceptions"
-            )
+            _check_date(day, "exceptions"): _parse_hours(hours, f"exception {day}", "exceptions")
             for day, hours in (exceptions or {}).items()
         }
         self._day_cache: dict[int, tuple[Span, ...]] = {}
@@ -240,36 +214,26 @@ class Calendar:
         """
         return self.add_business_time_many([(start, delta)])[0]
 
-    def business_time_between_many(
-        self, pairs: Iterable[tuple[datetime, datetime]]
-    ) -> list[timedelta]:
+    def business_time_between_many(self, pairs: Iterable[tuple[datetime, datetime]]) -> list[timedelta]:
         """business_time_between for many pairs, sharing one index lookup setup."""
         spans = [(_to_us(start), _to_us(end)) for start, end in pairs]
         live = [(start, end) for start, end in spans if end > start]
         with self._lock:
             if live:
-                self._ensure(
-                    min(start for start, _ in live), max(end for _, end in live)
-                )
+                self._ensure(min(start for start, _ in live), max(end for _, end in live))
             before = self._before
             return [
-                timedelta(microseconds=before(end) - before(start))
-                if end > start
-                else timedelta(0)
+                timedelta(microseconds=before(end) - before(start)) if end > start else timedelta(0)
                 for start, end in spans
             ]
 
-    def add_business_time_many(
-        self, items: Iterable[tuple[datetime, timedelta]]
-    ) -> list[datetime]:
+    def add_business_time_many(self, items: Iterable[tuple[datetime, timedelta]]) -> list[datetime]:
         """add_business_time for many (start, delta) items, sharing one setup."""
         work = [(_to_us(start), _delta_us(delta)) for start, delta in items]
         if not work:
             return []
         with self._lock:
-            self._ensure(
-                min(start for start, _ in work), max(start for start, _ in work)
-            )
+            self._ensure(min(start for start, _ in work), max(start for start, _ in work))
             targets = [self._before(start) + delta for start, delta in work]
             furthest = max(range(len(work)), key=targets.__getitem__)
             # _reach only grows the index forward, so the targets stay valid.
@@ -322,15 +286,11 @@ class Calendar:
         steps: list[ExplainStep] = []
         first_day = self._to_local(first).date().toordinal()
         # One day before the start only matters in zones that fall back across midnight.
-        for ordinal in range(
-            first_day - 1, self._to_local(last - 1).date().toordinal() + 1
-        ):
+        for ordinal in range(first_day - 1, self._to_local(last - 1).date().toordinal() + 1):
             day = date.fromordinal(ordinal)
             kind, label, _ = self._day_rule(day)
             slices = [
-                (max(lo, first), min(hi, last))
-                for lo, hi in self._day_spans(ordinal)
-                if lo < last and hi > first
+                (max(lo, first), min(hi, last)) for lo, hi in self._day_spans(ordinal) if lo < last and hi > first
             ]
             business = sum(hi - lo for lo, hi in slices)
             if ordinal < first_day and not business:
@@ -338,17 +298,11 @@ class Calendar:
             if kind == "counted" and not business:
                 kind = "closed"
             previous = steps[-1] if steps else None
-            if (
-                kind in CLOSED_KINDS
-                and previous
-                and (previous.kind, previous.label) == (kind, label)
-            ):
+            if kind in CLOSED_KINDS and previous and (previous.kind, previous.label) == (kind, label):
                 steps[-1] = replace(previous, last_day=day)
                 continue
             local = [(self._to_local(lo), self._to_local(hi)) for lo, hi in slices]
-            steps.append(
-                ExplainStep(day, kind, timedelta(microseconds=business), local, label)
-            )
+            steps.append(ExplainStep(day, kind, timedelta(microseconds=business), local, label))
         return steps
 
     # ----- per-date open intervals --------------------------------------------
@@ -374,9 +328,7 @@ class Calendar:
         midnight = (ordinal - EPOCH_ORDINAL) * DAY_US
         spans = []
         # Zone offsets stay within a day, so the date's instants lie in this window.
-        for seg_start, seg_end, offset in self._offset_segments(
-            midnight - DAY_US, midnight + 2 * DAY_US
-        ):
+        for seg_start, seg_end, offset in self._offset_segments(midnight - DAY_US, midnight + 2 * DAY_US):
             for open_s, close_s in hours:
                 lo = max(seg_start, midnight + open_s * US - offset)
                 hi = min(seg_end, midnight + close_s * US - offset)
@@ -437,9 +389,7 @@ class Calendar:
             span = self._hi - self._lo
             lo = self._lo if need_lo >= self._lo else min(need_lo, self._lo - span)
             hi = self._hi if need_hi <= self._hi else max(need_hi, self._hi + span)
-        spans = sorted(
-            span for ordinal in range(lo, hi) for span in self._day_spans(ordinal)
-        )
+        spans = sorted(span for ordinal in range(lo, hi) for span in self._day_spans(ordinal))
         self._starts = [start for start, _ in spans]
         self._ends = [end for _, end in spans]
         self._cum = [0, *accumulate(end - start for start, end in spans)]
