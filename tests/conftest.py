@@ -3,6 +3,8 @@ its customer manager), `aaro` (another contact of org A) and `bertil` (a contact
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -88,3 +90,49 @@ def agent(db: Any) -> User:
 @pytest.fixture
 def manager(db: Any) -> User:
     return staff_create(email="manager@supplier.example", full_name="Maija Manageri", manager=True, password=PASSWORD)
+
+
+WORKWEEK = [(day, time(8), time(16)) for day in range(5)]
+ROUND_THE_CLOCK = [(day, time(0), None) for day in range(7)]
+# Priority: (first response, resolution) in minutes.
+TARGETS = {1: (30, 240), 2: (60, 480), 3: (240, 960), 4: (480, 2400)}
+
+
+@pytest.fixture
+def office_hours(manager: User) -> Any:
+    from tuki.agreements.services import calendar_save
+
+    return calendar_save(actor=manager, name="Office hours", weekly=WORKWEEK)
+
+
+@pytest.fixture
+def on_call_hours(manager: User) -> Any:
+    from tuki.agreements.services import calendar_save
+
+    return calendar_save(actor=manager, name="On call 24/7", weekly=ROUND_THE_CLOCK, holiday_country="")
+
+
+@pytest.fixture
+def agreement_a(manager: User, org_a: Organisation, office_hours: Any, on_call_hours: Any) -> Any:
+    from tuki.agreements.services import agreement_save
+
+    return agreement_save(
+        actor=manager,
+        organisation=org_a,
+        service_calendar=office_hours,
+        includes_on_call=True,
+        on_call_calendar=on_call_hours,
+        targets=TARGETS,
+        valid_from=date(2025, 1, 1),
+        quota_hours=Decimal(20),
+        hourly_rate=Decimal("95.00"),
+    )
+
+
+@pytest.fixture
+def agreement_b(manager: User, org_b: Organisation, office_hours: Any) -> Any:
+    from tuki.agreements.services import agreement_save
+
+    return agreement_save(
+        actor=manager, organisation=org_b, service_calendar=office_hours, targets=TARGETS, valid_from=date(2025, 1, 1)
+    )

@@ -62,6 +62,10 @@ CSRF_TRUSTED_ORIGINS = [TUKI_BASE_URL]
 TUKI_SUPPLIER_NAME = env.get_str("TUKI_SUPPLIER_NAME", "Tuki Demo Oy")
 TUKI_SUPPORT_EMAIL = env.get_str("TUKI_SUPPORT_EMAIL", "tuki@example.com")
 TUKI_SUPPORT_PHONE = env.get_str("TUKI_SUPPORT_PHONE", "+358 9 4242 4242")
+# Support request identifiers read PREFIX-number, e.g. SR-1042.
+TUKI_REQUEST_PREFIX = env.get_str("TUKI_REQUEST_PREFIX", "SR")
+if not TUKI_REQUEST_PREFIX.isalnum():
+    raise ImproperlyConfigured(f"TUKI_REQUEST_PREFIX must be letters and digits only; got {TUKI_REQUEST_PREFIX!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +80,10 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "tuki.core",
     "tuki.accounts",
+    "tuki.environments",
+    "tuki.agreements",
+    "tuki.sla",
+    "tuki.tickets",
     "tuki.portal",
     "tuki.desk",
 ]
@@ -131,6 +139,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not shared-cache memory: concurrency tests need SQLite's real locking with the busy timeout.
+    _database["TEST"] = {"NAME": str(VAR_DIR / "test-tuki.sqlite3")}
 elif _database["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a SQLite or PostgreSQL database.")
 DATABASES = {"default": _database}

@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tuki.sla.calendar import Calendar, CalendarError, ExplainStep
+from tuki.sla.calendar import FLOAT_EXACT_US, Calendar, CalendarError, ExplainStep, from_epoch_us, to_epoch_us
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -264,6 +265,216 @@ def test_vectorised_forms_equal_scalar_forms() -> None:
     assert FINLAND.business_time_between_many(pairs) == [between(a, b) for a, b in pairs]
     assert FINLAND.add_business_time_many([]) == []
     assert FINLAND.business_time_between_many([]) == []
+
+
+# ----- the numpy array API ------------------------------------------------------------------
+
+US = 10**6
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_us(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+@ORACLE_SETTINGS
+@given(case=oracle_cases(), data=st.data())
+def test_array_forms_match_scalar_forms_on_oracle_calendars(
+    case: tuple[str, datetime, Calendar, list[int]], data: st.DataObject
+) -> None:
+    """DST nights in six zones, random hours, holidays and exceptions, microsecond inputs."""
+    _, origin, calendar, cum = case
+    size = data.draw(st.integers(1, 12))
+    window_us = WINDOW_MINUTES * 60 * US
+    starts = np.array(data.draw(st.lists(st.integers(0, window_us), min_size=size, max_size=size))) + epoch_us(origin)
+    ends = np.array(data.draw(st.lists(st.integers(0, window_us), min_size=size, max_size=size))) + epoch_us(origin)
+    # Up to the window's business time and beyond it, so the array path must grow the index.
+    deltas = np.array(data.draw(st.lists(st.integers(0, (cum[-1] + 600) * 60 * US), min_size=size, max_size=size)))
+    deltas[: data.draw(st.integers(0, size))] = 0  # zeros too, open or closed
+    # The fresh calendar answers the array form first, so its index starts from nothing.
+    dues = calendar.add_business_time_array(starts, deltas)
+    amounts = calendar.business_time_between_array(starts, ends)
+    start_times = from_epoch_us(starts, UTC)
+    expected_dues = [
+        calendar.add_business_time(start, timedelta(microseconds=delta))
+        for start, delta in zip(start_times, deltas.tolist(), strict=True)
+    ]
+    assert [epoch_us(due) for due in expected_dues] == dues.tolist()
+    # Same zone: == compares wall times and ignores fold, so compare fold separately.
+    assert [(due, due.fold) for due in calendar.from_epoch_us(dues)] == [(due, due.fold) for due in expected_dues]
+    expected_amounts = [
+        calendar.business_time_between(start, end)
+        for start, end in zip(start_times, from_epoch_us(ends, UTC), strict=True)
+    ]
+    assert [timedelta(microseconds=amount) for amount in amounts.tolist()] == expected_amounts
+    assert dues.dtype == amounts.dtype == np.int64
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    starts=st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=20),
+    deltas=st.lists(st.integers(0, 10**6), min_size=20, max_size=20),
+)
+def test_round_the_clock_array_adds_real_time(starts: list[int], deltas: list[int]) -> None:
+    """24/7 over both Helsinki DST nights of 2026: the deadline is start + delta, to the microsecond."""
+    always = Calendar("Europe/Helsinki", ALWAYS)
+    scale = 7 * US  # about ±80 days around each night, in 7-second steps plus the odd microsecond
+    nights = [epoch_us(hki(2026, 3, 29, 3)), epoch_us(hki(2026, 10, 25, 3))]
+    begin = np.array([nights[n % 2] + value * scale + n for n, value in enumerate(starts)])
+    amount = np.array([value * scale for value in deltas[: len(starts)]])
+    assert (always.add_business_time_array(begin, amount) == begin + amount).all()
+    assert (always.business_time_between_array(begin, begin + amount) == amount).all()
+    assert always.add_business_time_many(
+        [
+            (start, timedelta(microseconds=delta))
+            for start, delta in zip(from_epoch_us(begin, UTC), amount.tolist(), strict=True)
+        ]
+    ) == from_epoch_us(begin + amount, HELSINKI)
+
+
+def test_array_forms_match_scalar_forms_over_years() -> None:
+    rng = np.random.default_rng(5)
+    calendar = Calendar("Europe/Helsinki", WORKWEEK, FINNISH_HOLIDAYS, {date(2026, 10, 26): [("02:00", "05:00")]})
+    starts = epoch_us(hki(2025, 6, 1)) + rng.integers(0, 3 * 365 * 86_400 * US, 3000)
+    deltas = rng.choice([0, 30, 60, 240, 480, 960, 2400], 3000) * 60 * US + rng.integers(0, US, 3000)
+    ends = starts + rng.integers(-86_400 * US, 60 * 86_400 * US, 3000)
+    dues = calendar.add_business_time_array(starts, deltas)
+    amounts = calendar.business_time_between_array(starts, ends)
+    for n in range(0, 3000, 7):
+        start, end = from_epoch_us(starts[n : n + 1], UTC)[0], from_epoch_us(ends[n : n + 1], UTC)[0]
+        assert epoch_us(calendar.add_business_time(start, timedelta(microseconds=int(deltas[n])))) == dues[n]
+        assert calendar.business_time_between(start, end) == timedelta(microseconds=int(amounts[n]))
+    # Shapes are kept; the result does not depend on how the inputs are batched.
+    grid = calendar.add_business_time_array(starts.reshape(60, 50), deltas.reshape(60, 50))
+    assert grid.shape == (60, 50) and (grid.ravel() == dues).all()
+    assert (calendar.business_time_between_array(starts.reshape(3, -1), ends.reshape(3, -1)).ravel() == amounts).all()
+    assert calendar.add_business_time_array(starts[5], deltas[5]) == dues[5]
+
+
+def test_array_edge_cases() -> None:
+    empty = np.array([], dtype=np.int64)
+    for result in (FINLAND.add_business_time_array(empty, empty), FINLAND.business_time_between_array([], [])):
+        assert result.shape == (0,) and result.dtype == np.int64
+    assert FINLAND.from_epoch_us(empty) == [] and to_epoch_us([]).shape == (0,)
+    saturday, monday = epoch_us(hki(2026, 11, 28, 12)), epoch_us(hki(2026, 11, 30, 9))
+    starts = np.array([saturday, monday, monday])
+    assert (FINLAND.add_business_time_array(starts, [0, 0, 0]) == starts).all()
+    assert FINLAND.add_business_time_array(starts, [1, 0, US]).tolist() == [
+        epoch_us(hki(2026, 11, 30, 8)) + 1,
+        monday,
+        monday + US,
+    ]
+    # end <= start counts nothing, and a far past end does not stretch the index.
+    assert FINLAND.business_time_between_array(starts, [saturday - 1, monday, 0]).tolist() == [0, 0, 0]
+    for bad_shape in ([1, 2], [[0, 0, 0]], 0):
+        with pytest.raises(ValueError, match="shape"):
+            FINLAND.add_business_time_array(starts, bad_shape)
+        with pytest.raises(ValueError, match="shape"):
+            FINLAND.business_time_between_array(starts, bad_shape)
+    with pytest.raises(ValueError, match="negative"):
+        FINLAND.add_business_time_array(starts, [0, -1, 0])
+    with pytest.raises(ValueError, match="range"):
+        FINLAND.add_business_time_array(starts, [0, 2**62, 0])
+    with pytest.raises(TypeError, match="integer"):
+        FINLAND.add_business_time_array(starts.astype(float), [0, 0, 0])
+    with pytest.raises(TypeError, match="integer"):
+        FINLAND.from_epoch_us([1.5])
+
+
+def test_array_add_refuses_years_of_closed_exceptions() -> None:
+    no_hours: list[tuple[str, str]] = []
+    closed = {date(2026, 1, 1) + timedelta(days=n): no_hours for n in range(4 * 366)}
+    calendar = Calendar("Europe/Helsinki", WORKWEEK, exceptions=closed)
+    before = epoch_us(hki(2025, 12, 31, 15))
+    assert calendar.add_business_time_array([before], [3600 * US]).tolist() == [epoch_us(hki(2025, 12, 31, 16))]
+    with pytest.raises(CalendarError, match="3 years"):
+        calendar.add_business_time_array([before, before], [3600 * US, 2 * 3600 * US])
+    # A two-year closure is crossed, by both forms, on a fresh calendar (the index grows as needed).
+    shorter = dict(list(closed.items())[: 2 * 365])
+    starts = [epoch_us(hki(2026, 1, 1)), epoch_us(hki(2025, 12, 31, 15, 30))]
+    dues = Calendar("Europe/Helsinki", WORKWEEK, exceptions=shorter).add_business_time_array(starts, [US * 3600] * 2)
+    assert dues.tolist() == [epoch_us(hki(2028, 1, 3, 9)), epoch_us(hki(2028, 1, 3, 8, 30))]
+    fresh = Calendar("Europe/Helsinki", WORKWEEK, exceptions=shorter)
+    assert fresh.next_open(hki(2026, 6, 1)) == hki(2028, 1, 3, 8)
+    assert fresh.add_business_time(hki(2026, 1, 1), timedelta(hours=1)) == hki(2028, 1, 3, 9)
+
+
+def test_epoch_conversions() -> None:
+    moments = [
+        datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=0),  # the first 03:30 of the autumn night
+        datetime(2026, 10, 25, 3, 30, tzinfo=HELSINKI, fold=1),  # the second
+        datetime(2026, 3, 29, 1, 30, 0, 999_999, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),  # before the epoch: exact path
+        datetime(2200, 1, 1, 0, 0, 0, 1, tzinfo=NEW_YORK),  # past 2**32 s: exact path
+        datetime(1, 1, 1, 12, tzinfo=UTC),
+    ]
+    micros = to_epoch_us(moments)
+    assert micros.dtype == np.int64
+    assert micros.tolist() == [epoch_us(moment) for moment in moments]
+    assert micros[1] - micros[0] == 3600 * US
+    back = FINLAND.from_epoch_us(micros)
+    assert utc(back) == utc(moments) and all(moment.tzinfo is HELSINKI for moment in back)
+    assert [moment.fold for moment in back[:2]] == [0, 1]
+    assert from_epoch_us(micros[:3], UTC) == [moment.astimezone(UTC) for moment in moments[:3]]
+    assert to_epoch_us(moment for moment in moments[:2]).tolist() == micros[:2].tolist()  # any iterable
+    with pytest.raises(ValueError, match="naive"):
+        to_epoch_us([hki(2026, 1, 1), datetime(2026, 1, 1)])  # noqa: DTZ001
+    with pytest.raises(TypeError):
+        to_epoch_us([date(2026, 1, 1)])
+
+
+ALWAYS_UTC = Calendar("UTC", ALWAYS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.integers(0, FLOAT_EXACT_US + US),
+        st.integers(0, 2**32 - 1).map(lambda seconds: seconds * US + US - 1),  # .999999
+        st.integers(1, 2**32).map(lambda seconds: seconds * US - US // 2),  # .5 exactly
+        st.integers(epoch_us(datetime.min.replace(tzinfo=UTC)), epoch_us(datetime.max.replace(tzinfo=UTC))),
+    )
+)
+def test_from_epoch_us_is_exact(micros: int) -> None:
+    """The float shortcut (below 2**32 s) must round to the very microsecond."""
+    expected = EPOCH + timedelta(microseconds=micros)
+    assert from_epoch_us([micros], UTC) == [expected]
+    if 0 <= micros <= FLOAT_EXACT_US + US:
+        # The scalar fast path uses the same shortcut for deadlines (24/7: deadline = start + delta).
+        start = EPOCH + timedelta(microseconds=micros - 7 * 86_400 * US)
+        assert ALWAYS_UTC.add_business_time(start, expected - start) == expected
+
+
+def test_datetime_subclasses_take_the_checked_path() -> None:
+    class Moment(datetime):
+        pass
+
+    start = Moment(2026, 12, 4, 15, 30, tzinfo=HELSINKI)
+    assert FINLAND.add_business_time(start, timedelta(hours=2)) == hki(2026, 12, 7, 9, 30)
+    assert FINLAND.business_time_between(start, Moment(2026, 12, 7, 9, 30, tzinfo=UTC)) == timedelta(hours=4)
+    assert to_epoch_us([start]).tolist() == [epoch_us(start)]
+
+
+def test_shared_between_threads_mixing_scalar_and_array_forms() -> None:
+    rng = np.random.default_rng(13)
+    starts = epoch_us(hki(2020, 1, 1)) + rng.integers(0, 10 * 365 * 86_400 * US, 4000)
+    deltas = rng.integers(0, 80 * 3600 * US, 4000)
+    expected = Calendar("Europe/Helsinki", WORKWEEK, FINNISH_HOLIDAYS).add_business_time_array(starts, deltas)
+    shared = Calendar("Europe/Helsinki", WORKWEEK, FINNISH_HOLIDAYS)
+
+    def work(n: int) -> list[int]:
+        chunk = slice(n, None, 8)  # each thread pushes the index a different way
+        if n % 2:
+            return shared.add_business_time_array(starts[chunk], deltas[chunk]).tolist()
+        moments = from_epoch_us(starts[chunk], UTC)
+        return [
+            epoch_us(shared.add_business_time(moment, timedelta(microseconds=delta)))
+            for moment, delta in zip(moments, deltas[chunk].tolist(), strict=True)
+        ]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(8)))
+    assert results == [expected[n::8].tolist() for n in range(8)]
 
 
 # ----- worked examples ---------------------------------------------------------------------

@@ -90,6 +90,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONTACT)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fi")
     is_active = models.BooleanField(_("active"), default=True)
+    on_duty = models.BooleanField(
+        _("on duty"), default=True, help_text=_("Staff on duty receive SLA warnings for unassigned requests.")
+    )
+    sla_digest = models.BooleanField(
+        _("SLA warnings as a digest"), default=False, help_text=_("One mail an hour instead of one per warning.")
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now, editable=False)
 
     objects = UserManager()

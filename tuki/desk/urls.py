@@ -6,4 +6,6 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requests/<str:identifier>/", views.ticket_detail, name="ticket"),
+    path("requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
 ]

@@ -7,4 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.dashboard, name="dashboard"),
+    path("portal/agreement/", views.agreement, name="agreement"),
+    path("portal/requests/<str:identifier>/", views.ticket_detail, name="ticket"),
+    path("portal/requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
 ]

@@ -1,8 +1,8 @@
 """Business-hours arithmetic for SLA clocks: how much working time lies between
 two instants, and when a given amount of working time runs out.
 
-Standard library only (no Django, no project imports) so the engine can be tested
-and benchmarked on its own.
+Standard library and numpy only (no Django, no project imports) so the engine can be
+tested and benchmarked on its own.
 
 Semantics (callers rely on these):
 
@@ -31,7 +31,14 @@ Semantics (callers rely on these):
 Speed: each local date's open intervals are computed once as UTC microseconds
 (cached by date ordinal); a sorted index of all intervals over a date range carries
 prefix sums of business time, so both operations are a bisect.  The index grows on
-demand, doubling.
+demand, doubling.  It is an immutable snapshot swapped in whole, so queries inside
+the covered range take no lock; only a rebuild does.
+
+Array API, for recomputing many deadlines at once: ``add_business_time_array`` and
+``business_time_between_array`` take and return int64 numpy arrays of microseconds
+since the Unix epoch (UTC) and run np.searchsorted on a numpy copy of the index.
+``to_epoch_us(datetimes)`` and ``Calendar.from_epoch_us(array)`` (or the module's
+``from_epoch_us(array, zone)``) convert; the ``*_many`` list methods go through them.
 """
 
 from __future__ import annotations
@@ -44,7 +51,11 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import accumulate
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 US = 1_000_000  # microseconds per second
 DAY_US = 86_400 * US
@@ -53,11 +64,42 @@ CLOSED_LIMIT_US = 3 * 366 * DAY_US  # longest closed stretch a search may cross
 SAMPLE_US = 3 * 3_600 * US
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = EPOCH.date().toordinal()
+ZERO = timedelta(0)
+ONE_US = timedelta(microseconds=1)
+# Below 2**32 s a double holds epoch seconds to within 0.24 µs, so fromtimestamp(us / US),
+# which rounds to the nearest microsecond, is exact (checked in the tests).
+FLOAT_EXACT_US = 2**32 * US
+MAX_DELTA_US = 2**61  # over 70,000 years
+SENTINEL_US = -(2**62)  # before every datetime (year 1 is about -6.2e16 µs)
 CLOSED_KINDS = frozenset({"weekend", "holiday", "exception_closed", "closed"})
 _CLOCK = re.compile(r"(\d\d):(\d\d)")
 
 Hours = Sequence[tuple[str, str]]
 Span = tuple[int, int]  # half-open [start, end)
+
+
+class _Index(NamedTuple):
+    """An immutable snapshot of the prefix-sum index (swapped in whole, read lock-free).
+
+    Every open interval of local dates [lo, hi), sorted; ``cum[k]`` is the business
+    time of the first k intervals.  Instants in [cover_from, safe_end) are complete:
+    every interval around them is present.  ``reach`` is the prefix sum at safe_end,
+    the most business time a search may count in this snapshot.
+    """
+
+    lo: int
+    hi: int
+    cover_from: int
+    safe_end: int
+    starts: list[int]
+    ends: list[int]
+    cum: list[int]
+    reach: int
+
+
+_EMPTY_INDEX = _Index(0, 0, 2**62, -(2**62), [], [], [0], 0)
+# (snapshot, bounds, offsets, stops, cum, due_offsets): see Calendar._arrays_for
+_Arrays = tuple[_Index, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
 
 
 class CalendarError(ValueError):
@@ -145,12 +187,84 @@ def _to_us(moment: datetime) -> int:
     return (elapsed.days * 86_400 + elapsed.seconds) * US + elapsed.microseconds
 
 
+def _fast_us(moment: datetime) -> int:
+    """_to_us, quicker for plain aware datetimes (the usual case)."""
+    if type(moment) is datetime:  # noqa: E721 (subclasses take the checked path)
+        try:
+            elapsed = moment - EPOCH
+        except TypeError:  # naive
+            pass
+        else:
+            return (elapsed.days * 86_400 + elapsed.seconds) * US + elapsed.microseconds
+    return _to_us(moment)
+
+
 def _delta_us(delta: timedelta) -> int:
     if not isinstance(delta, timedelta):
         raise TypeError(f"expected a timedelta, got {delta!r}")
-    if delta < timedelta(0):
+    if delta < ZERO:
         raise ValueError(f"negative business time {delta!r}")
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def to_epoch_us(moments: Iterable[datetime]) -> NDArray[np.int64]:
+    """Aware datetimes (any zones) -> int64 array of microseconds since the Unix epoch.
+
+    Exact; a naive datetime raises ValueError, anything else TypeError.
+    """
+    if not isinstance(moments, Sequence):
+        moments = list(moments)
+    return np.fromiter(map(_fast_us, moments), dtype=np.int64, count=len(moments))
+
+
+def from_epoch_us(moments_us: ArrayLike, zone: tzinfo) -> list[datetime]:
+    """Epoch microseconds -> aware datetimes in ``zone`` (fold set in repeated hours).
+
+    A multidimensional array is flattened (C order).
+    """
+    values = np.asarray(moments_us)
+    if values.dtype.kind not in "iu":
+        raise TypeError(f"expected an integer array of epoch microseconds, got dtype {values.dtype}")
+    if values.size == 0:
+        return []
+    values = values.ravel()
+    if int(values.min()) >= 0 and int(values.max()) < FLOAT_EXACT_US:
+        fromtimestamp = datetime.fromtimestamp
+        return [fromtimestamp(seconds, zone) for seconds in (values / US).tolist()]
+    result = []
+    for moment in values.tolist():
+        seconds, micro = divmod(moment, US)
+        local = datetime.fromtimestamp(seconds, zone)
+        result.append(local.replace(microsecond=micro) if micro else local)
+    return result
+
+
+def _us_arrays(first: ArrayLike, second: ArrayLike, name: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Two same-shaped int64 arrays of microseconds, or ValueError/TypeError."""
+    arrays = []
+    for value in (first, second):
+        array = np.asarray(value)
+        if array.dtype.kind not in "iu" and not (array.size == 0 and array.dtype.kind == "f"):
+            raise TypeError(f"expected integer microseconds, got dtype {array.dtype}")
+        arrays.append(array.astype(np.int64, copy=False))
+    if arrays[0].shape != arrays[1].shape:
+        raise ValueError(f"{name} has shape {arrays[1].shape}, starts_us has {arrays[0].shape}")
+    return arrays[0], arrays[1]
+
+
+def _before(starts: list[int], ends: list[int], cum: list[int], moment: int) -> int:
+    """Business time from an index's first interval up to ``moment`` (must be covered)."""
+    k = bisect_right(starts, moment) - 1
+    if k < 0:
+        return 0
+    return cum[k] + min(moment, ends[k]) - starts[k]
+
+
+def _before_array(arrays: _Arrays, moments: NDArray[np.int64]) -> NDArray[np.int64]:
+    """_before for an array of (covered) instants."""
+    _, bounds, offsets, stops, _, _ = arrays
+    k = np.searchsorted(bounds, moments, side="right")
+    return offsets[k] + np.minimum(moments, stops[k])
 
 
 class Calendar:
@@ -189,20 +303,43 @@ class Calendar:
             for day, hours in (exceptions or {}).items()
         }
         self._day_cache: dict[int, tuple[Span, ...]] = {}
-        # Calendars are meant to be shared (e.g. cached per agreement) across threads;
-        # the lock keeps a growing index from being read half-rebuilt.
+        # Calendars are meant to be shared (e.g. cached per agreement) across threads.
+        # The index is an immutable snapshot swapped in whole, so readers never take
+        # the lock; the lock only serialises rebuilds.
         self._lock = threading.Lock()
-        # The index: every open interval of local dates [_lo, _hi), sorted, with
-        # prefix sums.
-        self._lo = self._hi = 0
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        self._cum: list[int] = [0]  # _cum[k] = business time of the first k intervals
+        self._index = _EMPTY_INDEX
+        self._arrays: _Arrays | None = None  # numpy copy of one index snapshot
 
     # ----- public API ---------------------------------------------------------
 
     def business_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Business time in [start, end); zero when end <= start."""
+        # Fast path: plain aware datetimes inside the current index, no lock taken.
+        if type(start) is datetime and type(end) is datetime:  # noqa: E721 (subclasses take the general path)
+            try:
+                first, last = start - EPOCH, end - EPOCH
+            except TypeError:  # naive: the general path raises the right error
+                pass
+            else:
+                lo = (first.days * 86_400 + first.seconds) * US + first.microseconds
+                hi = (last.days * 86_400 + last.seconds) * US + last.microseconds
+                if hi <= lo:
+                    return ZERO
+                _, _, cover_from, safe_end, starts, ends, cum, _ = self._index
+                if cover_from <= lo and hi < safe_end:
+                    k = bisect_right(starts, lo) - 1
+                    if k >= 0:
+                        stop = ends[k]
+                        lo = cum[k] + (lo if lo < stop else stop) - starts[k]
+                    else:
+                        lo = 0
+                    k = bisect_right(starts, hi) - 1
+                    if k >= 0:
+                        stop = ends[k]
+                        hi = cum[k] + (hi if hi < stop else stop) - starts[k]
+                    else:
+                        hi = 0
+                    return ONE_US * (hi - lo)
         return self.business_time_between_many([(start, end)])[0]
 
     def add_business_time(self, start: datetime, delta: timedelta) -> datetime:
@@ -212,65 +349,127 @@ class Calendar:
         and a deadline that runs out at closing time is that closing time, not the
         next opening.
         """
+        # Fast path: plain aware datetimes inside the current index, no lock taken.
+        if type(start) is datetime and type(delta) is timedelta:  # noqa: E721 (subclasses take the general path)
+            try:
+                elapsed = start - EPOCH
+            except TypeError:  # naive: the general path raises the right error
+                pass
+            else:
+                moment = (elapsed.days * 86_400 + elapsed.seconds) * US + elapsed.microseconds
+                amount = (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+                _, _, cover_from, safe_end, starts, ends, cum, reach = self._index
+                if amount > 0 and cover_from <= moment < safe_end:
+                    k = bisect_right(starts, moment) - 1
+                    if k >= 0:
+                        stop = ends[k]
+                        target = cum[k] + (moment if moment < stop else stop) - starts[k] + amount
+                    else:
+                        target = amount
+                    if target <= reach:
+                        k = bisect_left(cum, target, k + 1) - 1  # the interval meeting the target
+                        due = starts[k] + target - cum[k]
+                        if due - moment <= CLOSED_LIMIT_US:
+                            if 0 <= due < FLOAT_EXACT_US:
+                                return datetime.fromtimestamp(due / US, self.zone)
+                            return self._to_local(due)
+                elif amount == 0:
+                    return self._to_local(moment)
         return self.add_business_time_many([(start, delta)])[0]
 
     def business_time_between_many(self, pairs: Iterable[tuple[datetime, datetime]]) -> list[timedelta]:
-        """business_time_between for many pairs, sharing one index lookup setup."""
-        spans = [(_to_us(start), _to_us(end)) for start, end in pairs]
-        live = [(start, end) for start, end in spans if end > start]
-        with self._lock:
-            if live:
-                self._ensure(min(start for start, _ in live), max(end for _, end in live))
-            before = self._before
-            return [
-                timedelta(microseconds=before(end) - before(start)) if end > start else timedelta(0)
-                for start, end in spans
-            ]
+        """business_time_between for many pairs (computed by business_time_between_array)."""
+        pairs = list(pairs)
+        starts = to_epoch_us([start for start, _ in pairs])
+        ends = to_epoch_us([end for _, end in pairs])
+        return [ONE_US * amount for amount in self.business_time_between_array(starts, ends).tolist()]
 
     def add_business_time_many(self, items: Iterable[tuple[datetime, timedelta]]) -> list[datetime]:
-        """add_business_time for many (start, delta) items, sharing one setup."""
-        work = [(_to_us(start), _delta_us(delta)) for start, delta in items]
-        if not work:
-            return []
-        with self._lock:
-            self._ensure(min(start for start, _ in work), max(start for start, _ in work))
-            targets = [self._before(start) + delta for start, delta in work]
-            furthest = max(range(len(work)), key=targets.__getitem__)
-            # _reach only grows the index forward, so the targets stay valid.
-            self._reach(work[furthest][0], targets[furthest])
-            starts, cum = self._starts, self._cum
-            dues = []
-            for (start, delta), target in zip(work, targets, strict=True):
-                if delta == 0:
-                    dues.append(start)
-                    continue
-                k = bisect_left(cum, target) - 1  # the interval meeting the target
-                dues.append(starts[k] + target - cum[k])
-                if dues[-1] - start > CLOSED_LIMIT_US:
-                    self._refuse_long_closure(start, dues[-1])
-        return [self._to_local(due) for due in dues]
+        """add_business_time for many (start, delta) items (computed by add_business_time_array)."""
+        items = list(items)
+        starts = to_epoch_us([start for start, _ in items])
+        deltas = np.fromiter((_delta_us(delta) for _, delta in items), dtype=np.int64, count=len(items))
+        return self.from_epoch_us(self.add_business_time_array(starts, deltas))
+
+    def business_time_between_array(self, starts_us: ArrayLike, ends_us: ArrayLike) -> NDArray[np.int64]:
+        """business_time_between on int64 arrays of epoch microseconds (UTC).
+
+        ``starts_us`` and ``ends_us`` must have the same shape; the result has that
+        shape and holds business time in microseconds (0 where end <= start).
+        """
+        starts, ends = _us_arrays(starts_us, ends_us, "ends_us")
+        live = ends > starts
+        if not live.any():
+            return np.zeros(starts.shape, dtype=np.int64)
+        if live.all():
+            arrays = self._arrays_for(self._covering(int(starts.min()), int(ends.max())))
+            return np.asarray(_before_array(arrays, ends) - _before_array(arrays, starts))
+        # Pairs with end <= start count nothing and must not stretch the index.
+        starts, ends = starts[live], ends[live]
+        arrays = self._arrays_for(self._covering(int(starts.min()), int(ends.max())))
+        result = np.zeros(live.shape, dtype=np.int64)
+        result[live] = _before_array(arrays, ends) - _before_array(arrays, starts)
+        return result
+
+    def add_business_time_array(self, starts_us: ArrayLike, deltas_us: ArrayLike) -> NDArray[np.int64]:
+        """add_business_time on int64 arrays of epoch microseconds (UTC).
+
+        ``deltas_us`` is business time in microseconds (>= 0, else ValueError), with the
+        shape of ``starts_us``; returns the deadlines as epoch microseconds, that shape.
+        """
+        starts, deltas = _us_arrays(starts_us, deltas_us, "deltas_us")
+        if starts.size == 0:
+            return starts.copy()
+        if deltas.min() < 0:
+            raise ValueError("negative business time in deltas_us")
+        if deltas.max() > MAX_DELTA_US:  # would overflow int64 below; no date holds it anyway
+            raise ValueError("business time in deltas_us is beyond the datetime range")
+        first, last = int(starts.min()), int(starts.max())
+        index = self._covering(first, last)
+        while True:
+            arrays = self._arrays_for(index)
+            targets = _before_array(arrays, starts) + deltas
+            furthest = int(targets.argmax())
+            if int(targets.flat[furthest]) <= index.reach:
+                break
+            # Every target moves by the same amount when the index start moves, so the
+            # furthest item stays the furthest: reach for it, then recompute.
+            index = self._reaching(int(starts.flat[furthest]), int(deltas.flat[furthest]))
+            index = self._covering(first, last, index)
+        _, _, _, _, cum, due_offsets = arrays
+        k = np.searchsorted(cum, targets, side="left")  # 1 + the interval meeting the target
+        dues = targets - due_offsets[k]
+        dues = np.asarray(np.where(deltas == 0, starts, dues))
+        far = dues - starts > CLOSED_LIMIT_US
+        if far.any():
+            for moment, due in set(zip(starts[far].tolist(), dues[far].tolist(), strict=True)):
+                self._refuse_long_closure(moment, due, index)
+        return dues
+
+    def from_epoch_us(self, moments_us: ArrayLike) -> list[datetime]:
+        """Epoch microseconds (UTC) -> aware datetimes in the calendar's zone (fold set)."""
+        return from_epoch_us(moments_us, self.zone)
 
     def is_open(self, at: datetime) -> bool:
         """Whether ``at`` is business time."""
         moment = _to_us(at)
-        with self._lock:
-            self._ensure(moment, moment)
-            k = bisect_right(self._starts, moment) - 1
-            return k >= 0 and moment < self._ends[k]
+        index = self._covering(moment, moment)
+        k = bisect_right(index.starts, moment) - 1
+        return k >= 0 and moment < index.ends[k]
 
     def next_open(self, at: datetime) -> datetime:
         """``at`` itself when open, else the next opening (in the calendar's zone)."""
         moment = _to_us(at)
-        with self._lock:
-            self._ensure(moment, moment)
-            while True:
-                k = bisect_right(self._starts, moment)
-                if k and moment < self._ends[k - 1]:
-                    return self._to_local(moment)
-                if k < len(self._starts) and self._starts[k] < self._safe_end():
-                    self._refuse_long_closure(moment, self._starts[k])
-                    return self._to_local(self._starts[k])
-                self._grow(moment)
+        index = self._covering(moment, moment)
+        while True:
+            starts = index.starts
+            k = bisect_right(starts, moment)
+            if k and moment < index.ends[k - 1]:
+                return self._to_local(moment)
+            if k < len(starts) and starts[k] < index.safe_end:
+                self._refuse_long_closure(moment, starts[k], index)
+                return self._to_local(starts[k])
+            index = self._grow(moment, index)
 
     def explain_add(self, start: datetime, delta: timedelta) -> list[ExplainStep]:
         """Day by day account of add_business_time(start, delta), for humans.
@@ -372,47 +571,79 @@ class Calendar:
 
     # ----- the prefix-sum index -----------------------------------------------
 
-    def _safe_end(self) -> int:
-        """Instants before this are complete in the index (local date < _hi)."""
-        return (self._hi - 1 - EPOCH_ORDINAL) * DAY_US
+    def _covering(self, first: int, last: int, index: _Index | None = None) -> _Index:
+        """An index snapshot complete for every instant in [first, last].
 
-    def _ensure(self, first: int, last: int) -> None:
-        """Make the index complete for every instant in [first, last]."""
-        # An instant's local date is within one day of its UTC date.
-        need_lo = first // DAY_US + EPOCH_ORDINAL - 1
-        need_hi = last // DAY_US + EPOCH_ORDINAL + 2
-        if self._lo < self._hi and self._lo <= need_lo and need_hi <= self._hi:
-            return
-        if self._lo == self._hi:  # empty: start with some slack either side
-            lo, hi = need_lo - 31, need_hi + 62
-        else:  # double the covered range in the direction needed, to amortise rebuilds
-            span = self._hi - self._lo
-            lo = self._lo if need_lo >= self._lo else min(need_lo, self._lo - span)
-            hi = self._hi if need_hi <= self._hi else max(need_hi, self._hi + span)
+        ``index`` (a snapshot the caller already holds) is returned when it covers;
+        else the current one, grown (doubling) under the lock when needed.
+        """
+        if index is None:
+            index = self._index
+        if index.cover_from <= first and last < index.safe_end:
+            return index
+        with self._lock:
+            index = self._index
+            if index.cover_from <= first and last < index.safe_end:
+                return index
+            # An instant's local date is within one day of its UTC date.
+            need_lo = first // DAY_US + EPOCH_ORDINAL - 1
+            need_hi = last // DAY_US + EPOCH_ORDINAL + 2
+            if index.lo == index.hi:  # empty: start with some slack either side
+                lo, hi = need_lo - 31, need_hi + 62
+            else:  # double the covered range in the direction needed, to amortise rebuilds
+                span = index.hi - index.lo
+                lo = index.lo if need_lo >= index.lo else min(need_lo, index.lo - span)
+                hi = index.hi if need_hi <= index.hi else max(need_hi, index.hi + span)
+            self._index = index = self._build(lo, hi)
+            return index
+
+    def _build(self, lo: int, hi: int) -> _Index:
+        """The index of every open interval of local dates [lo, hi), with prefix sums."""
         spans = sorted(span for ordinal in range(lo, hi) for span in self._day_spans(ordinal))
-        self._starts = [start for start, _ in spans]
-        self._ends = [end for _, end in spans]
-        self._cum = [0, *accumulate(end - start for start, end in spans)]
-        self._lo, self._hi = lo, hi
+        starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]
+        cum = [0, *accumulate(end - start for start, end in spans)]  # cum[k]: the first k intervals
+        safe_end = (hi - 1 - EPOCH_ORDINAL) * DAY_US  # instants before this are complete
+        cover_from = (lo + 1 - EPOCH_ORDINAL) * DAY_US  # ... and so are instants from this on
+        reach = _before(starts, ends, cum, safe_end)
+        return _Index(lo, hi, cover_from, safe_end, starts, ends, cum, reach)
 
-    def _grow(self, moment: int) -> None:
-        """Extend the index forward (never backward: prefix sums keep their values)."""
-        self._refuse_long_closure(moment, self._safe_end())
-        self._ensure(moment, self._safe_end() + (self._hi - self._lo) * DAY_US)
+    def _grow(self, moment: int, seen: _Index) -> _Index:
+        """Extend the index forward from snapshot ``seen`` (which covers ``moment``)."""
+        index = self._index
+        if index.safe_end > seen.safe_end and index.cover_from <= moment:
+            return index  # another thread grew it meanwhile
+        self._refuse_long_closure(moment, seen.safe_end, seen)
+        # Forward only is not needed for correctness (callers recompute from the
+        # snapshot they get), but it is all a search ahead needs.
+        return self._covering(moment, seen.safe_end + (seen.hi - seen.lo) * DAY_US)
 
-    def _before(self, moment: int) -> int:
-        """Business time from the index start up to ``moment`` (must be covered)."""
-        k = bisect_right(self._starts, moment) - 1
-        if k < 0:
-            return 0
-        return self._cum[k] + min(moment, self._ends[k]) - self._starts[k]
+    def _reaching(self, start: int, amount: int) -> _Index:
+        """A snapshot covering ``start`` whose complete part holds ``amount`` business time after it."""
+        index = self._covering(start, start)
+        while _before(index.starts, index.ends, index.cum, start) + amount > index.reach:
+            index = self._grow(start, index)
+        return index
 
-    def _reach(self, start: int, target: int) -> None:
-        """Grow the index until prefix sum ``target`` is met in the covered range."""
-        while self._before(self._safe_end()) < target:
-            self._grow(start)
+    def _arrays_for(self, index: _Index) -> _Arrays:
+        """numpy copies of ``index`` for the array API (cached for the latest snapshot)."""
+        cached = self._arrays
+        if cached is not None and cached[0] is index:
+            return cached
+        starts = np.array(index.starts, dtype=np.int64)
+        ends = np.array(index.ends, dtype=np.int64)
+        cum = np.array(index.cum, dtype=np.int64)
+        # searchsorted(bounds, t, "right") is 1 + the last interval starting at or before t,
+        # counting a sentinel interval [SENTINEL, SENTINEL) in front, so it is >= 1 and
+        # gathers need no "- 1": entry j of the gathered arrays is for interval j - 1.
+        bounds = np.concatenate(([SENTINEL_US], starts))
+        offsets = np.concatenate(([0, -SENTINEL_US], cum[:-1] - starts))  # before(t) = offset + min(t, end)
+        stops = np.concatenate(([0, SENTINEL_US], ends))
+        due_offsets = np.concatenate(([0], cum[:-1] - starts))  # due = target - due_offsets[k]
+        self._arrays = arrays = (index, bounds, offsets, stops, cum, due_offsets)
+        return arrays
 
-    def _refuse_long_closure(self, start: int, until: int) -> None:
+    def _refuse_long_closure(self, start: int, until: int, index: _Index) -> None:
         """Raise if [start, until) holds a closed stretch longer than three years.
 
         Weekly hours guarantee working time eventually, but a search must not
@@ -420,14 +651,15 @@ class Calendar:
         """
         if until - start <= CLOSED_LIMIT_US:
             return
+        starts, ends = index.starts, index.ends
         open_until, reopens = start, until
-        for k in range(bisect_right(self._ends, start), len(self._starts)):
-            if self._starts[k] >= until:
+        for k in range(bisect_right(ends, start), len(starts)):
+            if starts[k] >= until:
                 break
-            if self._starts[k] - open_until > CLOSED_LIMIT_US:
-                reopens = self._starts[k]
+            if starts[k] - open_until > CLOSED_LIMIT_US:
+                reopens = starts[k]
                 break
-            open_until = max(open_until, self._ends[k])
+            open_until = max(open_until, ends[k])
         if reopens - open_until > CLOSED_LIMIT_US:
             raise CalendarError(
                 "exceptions",
@@ -437,6 +669,8 @@ class Calendar:
             )
 
     def _to_local(self, moment: int) -> datetime:
+        if 0 <= moment < FLOAT_EXACT_US:
+            return datetime.fromtimestamp(moment / US, self.zone)
         # Whole seconds keep fromtimestamp exact; microseconds go back on after.
         seconds, micro = divmod(moment, US)
         local = datetime.fromtimestamp(seconds, self.zone)

@@ -1,0 +1,107 @@
+"""Managers edit calendars and agreements in the admin. A calendar is validated as a whole (weekly hours,
+exception days, time zone and holiday country together) before anything is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from tuki.agreements.calendars import exception_problems, holiday_names, weekly_problems
+from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.agreements.services import agreement_changed, calendar_changed
+
+
+class ServiceCalendarForm(forms.ModelForm):
+    class Meta:
+        model = ServiceCalendar
+        fields = ["name", "timezone", "holiday_country"]
+
+    def clean_timezone(self) -> str:
+        name: str = self.cleaned_data["timezone"].strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_("Unknown time zone. Use a name such as Europe/Helsinki.")) from None
+        return name
+
+    def clean_holiday_country(self) -> str:
+        code: str = self.cleaned_data["holiday_country"].strip().upper()
+        try:
+            holiday_names(code, [2026])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["holiday_country"]) from None
+        return code
+
+
+def _live_rows(formset: BaseInlineFormSet) -> list[dict[str, Any]]:
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+class HoursFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        problems = weekly_problems([(r["weekday"], r["opens"], r.get("closes")) for r in _live_rows(self)])
+        if problems:
+            raise ValidationError(problems)
+
+
+class ExceptionsFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        problems = exception_problems([(r["day"], r.get("opens"), r.get("closes")) for r in _live_rows(self)])
+        if problems:
+            raise ValidationError(problems)
+
+
+class CalendarHoursInline(admin.TabularInline):
+    model = CalendarHours
+    formset = HoursFormSet
+    extra = 0
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    formset = ExceptionsFormSet
+    extra = 0
+
+
+@admin.register(ServiceCalendar)
+class ServiceCalendarAdmin(admin.ModelAdmin):
+    form = ServiceCalendarForm
+    list_display = ["name", "timezone", "holiday_country", "updated_at"]
+    inlines = [CalendarHoursInline, CalendarExceptionInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.save(update_fields=["updated_at"])
+        calendar_changed(form.instance)
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "name", "valid_from", "valid_until", "includes_on_call", "quota_hours"]
+    list_filter = ["includes_on_call"]
+    search_fields = ["organisation__name", "name"]
+    filter_horizontal = ["environments"]
+    inlines = [SlaTargetInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        agreement_changed(form.instance)

@@ -1,0 +1,122 @@
+"""The glue between stored requests and the pure SLA clocks: build clocks, store deadlines, read states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from django.utils import timezone
+
+from tuki.agreements.calendars import engine_for
+from tuki.sla.calendar import ExplainStep
+from tuki.sla.clock import AT_RISK_SHARE, Clock, Pause, PauseStep, Reading, SlaState
+from tuki.tickets.models import State, Ticket
+
+STOPPED_STATES = {State.CLOSED, State.CANCELLED}
+
+
+@dataclass(frozen=True)
+class TicketClocks:
+    first_response: Clock
+    resolution: Clock
+
+
+def clocks_for(ticket: Ticket, language: str = "fi") -> TicketClocks | None:
+    """The request's two clocks, or None when no agreement or no target applies to it."""
+    agreement = ticket.agreement
+    if agreement is None:
+        return None
+    target = agreement.target_for(ticket.priority)
+    if target is None:
+        return None
+    calendar = engine_for(agreement.calendar_for(ticket.priority), timezone.localdate(ticket.created_at), language)
+    stored = ticket.pauses.all() if ticket.pk else []
+    pauses = [Pause(p.started_at, p.ended_at, p.reason) for p in stored]
+    return TicketClocks(
+        first_response=Clock(calendar, ticket.created_at, target.first_response, pauses),
+        resolution=Clock(calendar, ticket.created_at, target.resolution, pauses),
+    )
+
+
+def refresh_deadlines(ticket: Ticket, now: datetime) -> list[str]:
+    """Recompute and set the stored deadlines on ``ticket`` (not saved); returns the changed field names."""
+    clocks = clocks_for(ticket)
+    before = {name: getattr(ticket, name) for name in _DEADLINE_FIELDS}
+    if clocks is None:
+        for name in _DEADLINE_FIELDS:
+            setattr(ticket, name, None)
+    else:
+        ticket.first_response_due = clocks.first_response.deadline()
+        ticket.first_response_warn_at = clocks.first_response.deadline(AT_RISK_SHARE)
+        ticket.resolution_due = clocks.resolution.deadline()
+        ticket.resolution_warn_at = clocks.resolution.deadline(AT_RISK_SHARE)
+    changed = [name for name in _DEADLINE_FIELDS if getattr(ticket, name) != before[name]]
+    # A deadline that moved into the future may warn again; one already passed keeps its claim.
+    for flag, moment in _FLAGS.items():
+        due = getattr(ticket, moment)
+        if getattr(ticket, flag) and (due is None or due > now) and moment in changed:
+            setattr(ticket, flag, False)
+            changed.append(flag)
+    return changed
+
+
+_DEADLINE_FIELDS = ("first_response_due", "first_response_warn_at", "resolution_due", "resolution_warn_at")
+_FLAGS = {
+    "first_response_warned": "first_response_warn_at",
+    "first_response_breached": "first_response_due",
+    "resolution_warned": "resolution_warn_at",
+    "resolution_breached": "resolution_due",
+}
+
+
+@dataclass(frozen=True)
+class SlaStatus:
+    """What a request's page shows about one clock."""
+
+    name: str  # "first_response" or "resolution"
+    zone: tzinfo  # the agreement calendar's, in which times are shown
+    reading: Reading
+    target: timedelta
+    explanation: list[ExplainStep | PauseStep]
+
+
+def sla_status(ticket: Ticket, now: datetime, language: str = "fi") -> list[SlaStatus]:
+    clocks = clocks_for(ticket, language)
+    if clocks is None:
+        return []
+    resolved_at = ticket.resolved_at if ticket.state in (State.RESOLVED, State.CLOSED) else None
+    stopped_resolution = resolved_at or (ticket.closed_at if ticket.state in STOPPED_STATES else None)
+    stopped_response = ticket.first_responded_at or (ticket.closed_at if ticket.state in STOPPED_STATES else None)
+    return [
+        SlaStatus(
+            "first_response",
+            clocks.first_response.calendar.zone,
+            clocks.first_response.read(now, stopped_response),
+            clocks.first_response.target,
+            clocks.first_response.explain(),
+        ),
+        SlaStatus(
+            "resolution",
+            clocks.resolution.calendar.zone,
+            clocks.resolution.read(now, stopped_resolution),
+            clocks.resolution.target,
+            clocks.resolution.explain(),
+        ),
+    ]
+
+
+def stored_state(ticket: Ticket, now: datetime) -> tuple[SlaState | None, datetime | None]:
+    """The resolution clock's state from the stored deadlines alone: cheap enough for every row of a list."""
+    if ticket.state in (State.RESOLVED, State.CLOSED):
+        met = ticket.resolution_due is None or (ticket.resolved_at or now) <= ticket.resolution_due
+        return (SlaState.MET if met else SlaState.BREACHED), ticket.resolution_due
+    if ticket.state == State.CANCELLED or ticket.agreement_id is None:
+        return None, None
+    due = ticket.resolution_due
+    if due is not None and due <= now:
+        return SlaState.BREACHED, due
+    if ticket.state == State.WAITING:
+        return SlaState.PAUSED, None
+    if ticket.resolution_warn_at is not None and ticket.resolution_warn_at <= now:
+        return SlaState.AT_RISK, due
+    return (SlaState.RUNNING if due else None), due

@@ -1,0 +1,129 @@
+"""Readable accounts of SLA clocks: "received Friday 15.30, 30 min that day, weekend, Independence Day...".
+
+Everything is shown in the calendar's time zone (the agreement's), in the active language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from tuki.sla.calendar import ExplainStep
+from tuki.sla.clock import PauseStep
+from tuki.sla.deadlines import SlaStatus
+
+
+@dataclass(frozen=True)
+class Line:
+    when: str
+    what: str
+    counted: str = ""
+
+
+def format_duration(delta: timedelta) -> str:
+    """Business time as people say it: "2 h 30 min", "45 min", "1 h"."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(_("%(hours)d h") % {"hours": hours})
+    if minutes or not hours:
+        parts.append(_("%(minutes)d min") % {"minutes": minutes})
+    text = " ".join(parts)
+    return f"−{text}" if delta < timedelta(0) else text
+
+
+def format_moment(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{formats.date_format(local, 'D')} {formats.date_format(local, 'SHORT_DATETIME_FORMAT')}"
+
+
+def _day(step: ExplainStep) -> str:
+    first = formats.date_format(step.day, "D") + " " + formats.date_format(step.day, "SHORT_DATE_FORMAT")
+    if step.last_day and step.last_day != step.day:
+        last = formats.date_format(step.last_day, "D") + " " + formats.date_format(step.last_day, "SHORT_DATE_FORMAT")
+        return f"{first} – {last}"
+    return first
+
+
+def explain_lines(started_at: datetime, steps: list[ExplainStep | PauseStep], zone: tzinfo) -> list[Line]:
+    lines = [Line(format_moment(started_at, zone), _("Received"))]
+    for step in steps:
+        if isinstance(step, PauseStep):
+            end = format_moment(step.ended_at, zone) if step.ended_at else _("still")
+            what = _("Waiting for the customer") if step.reason == "waiting" else _("Resolved, later reopened")
+            if step.ended_at is None and step.reason == "resolved":
+                what = _("Resolved")
+            lines.append(Line(f"{format_moment(step.started_at, zone)} – {end}", what + " · " + _("clock paused")))
+            continue
+        what = {
+            "weekend": _("No service hours on this weekday"),
+            "holiday": _("Public holiday: %(name)s") % {"name": step.label} if step.label else _("Public holiday"),
+            "exception_closed": _("Closed (exception day)"),
+            "closed": _("Outside service hours"),
+            "exception_hours": _("Exceptional service hours"),
+            "counted": _("Service hours"),
+        }[step.kind]
+        counted = ""
+        if step.business:
+            spans = ", ".join(
+                f"{formats.time_format(start.astimezone(zone), 'TIME_FORMAT')}–"
+                f"{formats.time_format(end.astimezone(zone), 'TIME_FORMAT')}"
+                for start, end in step.intervals
+            )
+            counted = _("%(duration)s counted (%(spans)s)") % {
+                "duration": format_duration(step.business),
+                "spans": spans,
+            }
+        lines.append(Line(_day(step), what, counted))
+    return lines
+
+
+STATE_LABELS = {
+    "running": _lazy("On time"),
+    "paused": _lazy("Paused"),
+    "at_risk": _lazy("At risk"),
+    "met": _lazy("Met"),
+    "breached": _lazy("Breached"),
+}
+CLOCK_LABELS = {"first_response": _lazy("Response time"), "resolution": _lazy("Resolution time")}
+
+
+@dataclass(frozen=True)
+class ClockView:
+    name: str
+    label: str
+    state: str
+    state_label: str
+    target: str
+    left: str
+    due: str
+    lines: list[Line]
+
+
+def clock_views(statuses: list[SlaStatus], started_at: datetime) -> list[ClockView]:
+    views = []
+    for status in statuses:
+        zone = status.zone
+        reading = status.reading
+        lines = explain_lines(started_at, status.explanation, zone)
+        due = format_moment(reading.due, zone) if reading.due else ""
+        if reading.due and status.reading.state != "paused":
+            lines.append(Line(due, _("Due")))
+        views.append(
+            ClockView(
+                name=status.name,
+                label=str(CLOCK_LABELS[status.name]),
+                state=reading.state.value,
+                state_label=str(STATE_LABELS[reading.state.value]),
+                target=format_duration(status.target),
+                left=format_duration(reading.left),
+                due=due,
+                lines=lines,
+            )
+        )
+    return views

@@ -1,0 +1,150 @@
+"""The support request: identifier, lifecycle state, SLA deadlines, pauses and its append-only history."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuki.accounts.models import Contact, Organisation
+from tuki.agreements.models import Agreement, Priority
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting_for_customer", _("Waiting for customer")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.WAITING, State.REOPENED)
+# The SLA clocks do not run in these states: waiting for the customer, or resolved (until reopened).
+PAUSING_STATES = {State.WAITING: "waiting", State.RESOLVED: "resolved"}
+
+
+class Ticket(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    requester = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("requester")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets", verbose_name=_("agreement")
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.NEW)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    # Deadlines are stored so queues sort and the sweep claims by index; see tuki.sla.deadlines.
+    first_response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once by the sweep's conditional update, so a notification goes out exactly once per deadline.
+    first_response_warned = models.BooleanField(default=False, editable=False)
+    first_response_breached = models.BooleanField(default=False, editable=False)
+    resolution_warned = models.BooleanField(default=False, editable=False)
+    resolution_breached = models.BooleanField(default=False, editable=False)
+
+    ORGANISATION_PATH: ClassVar[str] = "organisation"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "resolution_due"], name="ticket_state_resolution_due"),
+            models.Index(fields=["first_response_warn_at"], name="ticket_first_response_warn"),
+            models.Index(fields=["first_response_due"], name="ticket_first_response_due"),
+            models.Index(fields=["resolution_warn_at"], name="ticket_resolution_warn"),
+        ]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.subject}"
+
+    @property
+    def identifier(self) -> str:
+        return f"{settings.TUKI_REQUEST_PREFIX}-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class SlaPause(models.Model):
+    """A period in which the request's SLA clocks stood still."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=16, default="waiting")
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    TRANSITION = "transition", _("State changed")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    ASSIGNMENT = "assignment", _("Assigned")
+    FIELD_CHANGE = "field_change", _("Field changed")
+    SLA = "sla", _("SLA")
+
+
+class TicketEvent(models.Model):
+    """One entry of a request's history. Rows are only ever added."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    public = models.BooleanField(default=True)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The history of a request is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("The history of a request is append-only.")
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[TicketEvent], user: Any) -> QuerySet[TicketEvent]:
+        return queryset.filter(public=True)

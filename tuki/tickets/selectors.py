@@ -1,0 +1,40 @@
+"""Reads of support requests, always through the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from tuki.core.scoping import get_visible_or_404, visible_to
+from tuki.tickets.models import OPEN_STATES, Ticket
+
+
+def ticket_pk_from_identifier(identifier: str) -> int:
+    prefix, _, number = identifier.upper().partition("-")
+    if prefix != settings.TUKI_REQUEST_PREFIX.upper() or not number.isdigit():
+        raise Http404
+    return int(number)
+
+
+def ticket_get(user: Any, identifier: str) -> Ticket:
+    queryset = (
+        visible_to(user, Ticket)
+        .select_related(
+            "organisation", "requester__user", "assignee", "agreement__service_calendar", "agreement__on_call_calendar"
+        )
+        .prefetch_related("pauses", "agreement__targets")
+    )
+    return get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
+
+
+def open_tickets(user: Any) -> QuerySet[Ticket]:
+    """Open requests, the nearest resolution deadline first (paused ones, without a deadline, last)."""
+    return (
+        visible_to(user, Ticket)
+        .filter(state__in=OPEN_STATES)
+        .select_related("organisation", "requester__user", "assignee")
+        .order_by(F("resolution_due").asc(nulls_last=True), "created_at")
+    )
