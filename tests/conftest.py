@@ -136,3 +136,10 @@ def agreement_b(manager: User, org_b: Organisation, office_hours: Any) -> Any:
     return agreement_save(
         actor=manager, organisation=org_b, service_calendar=office_hours, targets=TARGETS, valid_from=date(2025, 1, 1)
     )
+
+
+def speaks(user: Any, language: str) -> Any:
+    """Set the user's saved language (it wins over the browser's) and return the user."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user

@@ -70,3 +70,43 @@ def test_front_page_fits_a_phone(browser: Browser, live_server: Any) -> None:
     screenshot(page, "front-phone-fi")
     context.close()
     assert scroll_width <= 375
+
+
+def test_request_pages_show_the_sla_clocks(
+    page: Page, live_server: Any, browser: Browser, anna: Any, agent: Any, agreement_a: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tuki.tickets.models import State
+    from tuki.tickets.services import ticket_create, ticket_transition
+
+    ticket = ticket_create(
+        actor=anna,
+        requester=anna.contact,
+        subject="Intranetin haku ei toimi",
+        description="Haku palauttaa tyhjän sivun.",
+        priority=2,
+        now=timezone.now() - timedelta(days=3),
+    )
+    ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=timezone.now() - timedelta(days=2))
+    log_in(page, live_server.url, "agent@supplier.example", PASSWORD)
+    page.goto(f"{live_server.url}/desk/requests/{ticket.identifier}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intranetin haku ei toimi")
+    page.get_by_text("Miten määräaika on laskettu").first.click()
+    screenshot(page, "desk-request-fi")
+    assert page.console_problems == []  # type: ignore[attr-defined]
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+    page.goto(f"{live_server.url}/desk/")
+    screenshot(page, "desk-queue-fi")
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "anna@org-a.example", PASSWORD)
+    page.goto(f"{live_server.url}/portal/requests/{ticket.identifier}/")
+    expect(page.locator(".sla-badge").first).to_be_visible()
+    screenshot(page, "portal-request-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+    page.goto(f"{live_server.url}/portal/agreement/")
+    screenshot(page, "portal-agreement-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []

@@ -109,3 +109,14 @@ def test_two_workers_never_notify_twice(anna: Any, agreement_a: Any, agent: Any)
         thread.join()
     assert sum(counts) == 4 * len(tickets)
     assert SlaNotice.objects.filter(recipient=agent).count() == 4 * len(tickets)
+
+
+def test_agent_chooses_the_digest_on_the_desk(client: Any, agent: Any) -> None:
+    client.force_login(agent)
+    response = client.post("/desk/preferences/", {"language": "fi", "on_duty": "on", "sla_digest": "on"})
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.sla_digest and agent.on_duty
+    client.post("/desk/preferences/", {"language": "sv"})
+    agent.refresh_from_db()
+    assert not agent.sla_digest and not agent.on_duty and agent.language == "sv"

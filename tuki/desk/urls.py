@@ -6,6 +6,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("preferences/", views.preferences, name="preferences"),
     path("requests/<str:identifier>/", views.ticket_detail, name="ticket"),
     path("requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
 ]

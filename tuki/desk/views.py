@@ -17,6 +17,7 @@ from tuki.accounts.models import Organisation
 from tuki.agreements.models import Priority
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
+from tuki.desk.forms import PreferencesForm
 from tuki.sla.deadlines import stored_state
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import ticket_clocks
@@ -85,3 +86,14 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("That action is not possible."))
     return redirect("desk:ticket", identifier=ticket.identifier)
+
+
+@staff_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """How an agent hears of SLA warnings: on duty or not, one mail each or an hourly digest."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("desk:preferences")
+    return render(request, "desk/preferences.html", {"form": form})

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("Database has users already; demo data not seeded.")
         else:
-            created = seed_demo()
+            from tuki.agreements.demo import seed_agreements, seed_requests
+
+            created = seed_demo() + seed_agreements() + seed_requests()
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} records created)."))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
