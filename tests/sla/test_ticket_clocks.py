@@ -112,7 +112,7 @@ def test_reopen_continues_the_clock_and_has_a_window(friday_request: Ticket, age
     ticket = ticket_transition(actor=anna, ticket=ticket, to=State.REOPENED, now=hki(2027, 12, 9, 12))
     assert ticket.resolution_due == hki(2027, 12, 10, 9, 30)
     ticket = ticket_transition(actor=agent, ticket=ticket, to=State.RESOLVED, now=hki(2027, 12, 9, 13))
-    with pytest.raises(TransitionError, match="passed"):
+    with pytest.raises(TransitionError, match="umpeutunut"):
         ticket_transition(actor=anna, ticket=ticket, to=State.REOPENED, now=hki(2027, 12, 30))
 
 
@@ -121,7 +121,7 @@ def test_contact_cannot_make_agent_transitions(friday_request: Ticket, anna: Any
         ticket_transition(actor=anna, ticket=friday_request, to=State.IN_PROGRESS)
     with pytest.raises(TransitionError):
         ticket_transition(actor=bertil, ticket=friday_request, to=State.CANCELLED)
-    with pytest.raises(TransitionError, match="cannot move"):
+    with pytest.raises(TransitionError, match="ei voi siirtää"):
         ticket_transition(actor=anna, ticket=friday_request, to=State.CLOSED)
 
 

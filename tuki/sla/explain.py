@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tuki.sla.calendar import ExplainStep
 from tuki.sla.clock import PauseStep
@@ -84,13 +84,13 @@ def explain_lines(started_at: datetime, steps: list[ExplainStep | PauseStep], zo
 
 
 STATE_LABELS = {
-    "running": _lazy("On time"),
-    "paused": _lazy("Paused"),
-    "at_risk": _lazy("At risk"),
-    "met": _lazy("Met"),
-    "breached": _lazy("Breached"),
+    "running": gettext_lazy("On time"),
+    "paused": gettext_lazy("Paused"),
+    "at_risk": gettext_lazy("At risk"),
+    "met": gettext_lazy("Met"),
+    "breached": gettext_lazy("Breached"),
 }
-CLOCK_LABELS = {"first_response": _lazy("Response time"), "resolution": _lazy("Resolution time")}
+CLOCK_LABELS = {"first_response": gettext_lazy("Response time"), "resolution": gettext_lazy("Resolution time")}
 
 
 @dataclass(frozen=True)

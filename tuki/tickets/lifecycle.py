@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tuki.tickets.models import State
 
@@ -40,9 +40,9 @@ TRANSITIONS: dict[tuple[State, State], frozenset[str]] = {
 
 # What the customer's buttons say; moving a waiting request back to work happens by replying.
 CUSTOMER_ACTIONS = {
-    State.CANCELLED: _lazy("Cancel the request"),
-    State.REOPENED: _lazy("Reopen"),
-    State.CLOSED: _lazy("Confirm the resolution"),
+    State.CANCELLED: gettext_lazy("Cancel the request"),
+    State.REOPENED: gettext_lazy("Reopen"),
+    State.CLOSED: gettext_lazy("Confirm the resolution"),
 }
 
 
