@@ -90,5 +90,5 @@ def test_contact_reads_the_agreement(
     html = client.get("/portal/agreement/").content.decode()
     assert "Org A Oy" in html
     assert "Org B Ab" not in html
-    assert "08:00-16:00" in html
+    assert "8 a.m.–4 p.m." in html
     assert "4 h" in html  # the critical resolution time

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import holidays as holiday_data
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tuki.agreements.models import ServiceCalendar
@@ -173,8 +174,9 @@ def _cached_engine(pk: int, version: str, year: int, language: str) -> Calendar:
 
 
 def weekly_summary(calendar: ServiceCalendar) -> Mapping[int, list[str]]:
-    """Weekday -> ["08:00-16:00", ...] for showing the hours."""
+    """Weekday -> ["8.00–16.00", ...] in the active language's time format, for showing the hours."""
     summary: dict[int, list[str]] = {}
     for hours in calendar.hours.all():
-        summary.setdefault(hours.weekday, []).append(hours.interval_text())
+        closes = formats.time_format(hours.closes, "TIME_FORMAT") if hours.closes else _("midnight")
+        summary.setdefault(hours.weekday, []).append(f"{formats.time_format(hours.opens, 'TIME_FORMAT')}–{closes}")
     return summary
