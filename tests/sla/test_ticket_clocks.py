@@ -134,3 +134,14 @@ def test_calendar_change_recomputes_open_deadlines(
     friday_request.refresh_from_db()
     # 2 h 30 min on Friday (15:30-18:00), then Tuesday 08:00 + 5 h 30 min.
     assert friday_request.resolution_due == hki(2027, 12, 7, 13, 30)
+
+
+def test_resolved_requests_close_by_themselves_after_the_window(friday_request: Ticket, agent: Any) -> None:
+    from tuki.tickets.services import tickets_close_resolved
+
+    ticket = ticket_transition(actor=agent, ticket=friday_request, to=State.RESOLVED, now=hki(2027, 12, 7, 9))
+    assert tickets_close_resolved(now=hki(2027, 12, 20, 9)) == 0  # 13 days: still within the 14-day window
+    assert tickets_close_resolved(now=hki(2027, 12, 21, 9)) == 1
+    ticket.refresh_from_db()
+    assert ticket.state == State.CLOSED
+    assert ticket.events.filter(kind="transition", actor__isnull=True).count() == 1
