@@ -145,3 +145,39 @@ def test_resolved_requests_close_by_themselves_after_the_window(friday_request: 
     ticket.refresh_from_db()
     assert ticket.state == State.CLOSED
     assert ticket.events.filter(kind="transition", actor__isnull=True).count() == 1
+
+
+def test_bulk_recompute_agrees_with_one_by_one(
+    anna: Any, agent: Any, manager: Any, office_hours: Any, agreement_a: Any
+) -> None:
+    from tuki.sla.deadlines import recompute_many, refresh_deadlines
+
+    tickets = []
+    for day in range(1, 25):
+        ticket = ticket_create(
+            actor=anna,
+            requester=anna.contact,
+            subject=f"Fault {day}",
+            priority=1 + day % 4,
+            now=hki(2027, 12, day, 7 + day % 9),
+        )
+        if day % 3 == 0:  # some with a pause behind them
+            ticket = ticket_transition(actor=agent, ticket=ticket, to=State.WAITING, now=hki(2027, 12, day, 17))
+            ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=hki(2027, 12, day + 2, 9))
+        tickets.append(ticket)
+    # Stale stored deadlines: the calendar changes (its own recomputation waits for a commit that never comes).
+    calendar_save(
+        actor=manager, name="Office hours", weekly=[(d, time(7), time(15)) for d in range(6)], calendar=office_hours
+    )
+    stored = Ticket.objects.filter(pk__in=[t.pk for t in tickets]).prefetch_related("pauses", "agreement__targets")
+    recomputed = recompute_many(list(stored), hki(2027, 12, 1))
+    assert sum(1 for _, fields in recomputed if "resolution_due" in fields) > 10
+    bulk = {ticket.pk: ticket for ticket, _ in recomputed}
+    for ticket in Ticket.objects.filter(pk__in=[t.pk for t in tickets]).prefetch_related("pauses"):
+        refresh_deadlines(ticket, hki(2027, 12, 1))
+        mine = bulk[ticket.pk]
+        assert (mine.first_response_due, mine.resolution_due, mine.resolution_warn_at) == (
+            ticket.first_response_due,
+            ticket.resolution_due,
+            ticket.resolution_warn_at,
+        )

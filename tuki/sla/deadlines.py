@@ -41,16 +41,22 @@ def clocks_for(ticket: Ticket, language: str = "fi") -> TicketClocks | None:
 def refresh_deadlines(ticket: Ticket, now: datetime) -> list[str]:
     """Recompute and set the stored deadlines on ``ticket`` (not saved); returns the changed field names."""
     clocks = clocks_for(ticket)
-    before = {name: getattr(ticket, name) for name in _DEADLINE_FIELDS}
     if clocks is None:
-        for name in _DEADLINE_FIELDS:
-            setattr(ticket, name, None)
-    else:
-        ticket.first_response_due = clocks.first_response.deadline()
-        ticket.first_response_warn_at = clocks.first_response.deadline(AT_RISK_SHARE)
-        ticket.resolution_due = clocks.resolution.deadline()
-        ticket.resolution_warn_at = clocks.resolution.deadline(AT_RISK_SHARE)
-    changed = [name for name in _DEADLINE_FIELDS if getattr(ticket, name) != before[name]]
+        return set_deadlines(ticket, dict.fromkeys(_DEADLINE_FIELDS), now)
+    values = {
+        "first_response_due": clocks.first_response.deadline(),
+        "first_response_warn_at": clocks.first_response.deadline(AT_RISK_SHARE),
+        "resolution_due": clocks.resolution.deadline(),
+        "resolution_warn_at": clocks.resolution.deadline(AT_RISK_SHARE),
+    }
+    return set_deadlines(ticket, values, now)
+
+
+def set_deadlines(ticket: Ticket, values: dict[str, datetime | None], now: datetime) -> list[str]:
+    """Store new deadline values on ``ticket`` (not saved); returns the changed field names."""
+    changed = [name for name, value in values.items() if getattr(ticket, name) != value]
+    for name in changed:
+        setattr(ticket, name, values[name])
     # A deadline that moved into the future may warn again; one already passed keeps its claim.
     for flag, moment in _FLAGS.items():
         due = getattr(ticket, moment)
@@ -58,6 +64,40 @@ def refresh_deadlines(ticket: Ticket, now: datetime) -> list[str]:
             setattr(ticket, flag, False)
             changed.append(flag)
     return changed
+
+
+def recompute_many(tickets: list[Ticket], now: datetime) -> list[tuple[Ticket, list[str]]]:
+    """Recompute many requests' deadlines at once (after a calendar or agreement change).
+
+    Requests that never paused (most of them) go through the engine's vectorised form, one batch per
+    calendar; the few with pauses take the clock's own path.
+    """
+    results: list[tuple[Ticket, list[str]]] = []
+    batches: dict[tuple[int, int], list[tuple[Ticket, timedelta, timedelta]]] = {}
+    for ticket in tickets:
+        agreement = ticket.agreement
+        target = agreement.target_for(ticket.priority) if agreement else None
+        if agreement is None or target is None or list(ticket.pauses.all()):
+            results.append((ticket, refresh_deadlines(ticket, now)))
+            continue
+        calendar = agreement.calendar_for(ticket.priority)
+        # The engine's holidays cover years around the request's start, as in clocks_for.
+        key = (calendar.pk, timezone.localdate(ticket.created_at).year)
+        batches.setdefault(key, []).append((ticket, target.first_response, target.resolution))
+    for batch in batches.values():
+        first = batch[0][0]
+        assert first.agreement is not None  # noqa: S101 - batched only with an agreement
+        engine = engine_for(first.agreement.calendar_for(first.priority), timezone.localdate(first.created_at))
+        items = []
+        for ticket, response, resolution in batch:
+            start = ticket.created_at
+            items += [(start, response), (start, response * AT_RISK_SHARE), (start, resolution)]
+            items.append((start, resolution * AT_RISK_SHARE))
+        deadlines = engine.add_business_time_many(items)
+        for index, (ticket, _response, _resolution) in enumerate(batch):
+            values = dict(zip(_DEADLINE_FIELDS, deadlines[index * 4 : index * 4 + 4], strict=True))
+            results.append((ticket, set_deadlines(ticket, values, now)))
+    return results
 
 
 _DEADLINE_FIELDS = ("first_response_due", "first_response_warn_at", "resolution_due", "resolution_warn_at")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from tuki.sla.deadlines import refresh_deadlines
+from tuki.sla.deadlines import recompute_many
 from tuki.sla.models import NoticeKind
 from tuki.sla.notifications import notify, send_digests
 from tuki.tickets.models import OPEN_STATES, Ticket
@@ -59,8 +59,7 @@ def close_resolved_job() -> None:
 
 def _recompute(tickets: list[Ticket], now: datetime) -> int:
     changed = 0
-    for ticket in tickets:
-        fields = refresh_deadlines(ticket, now)
+    for ticket, fields in recompute_many(tickets, now):
         if fields:
             ticket.save(update_fields=fields)
             changed += 1

@@ -24,6 +24,21 @@ class State(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Kind(models.TextChoices):
+    INCIDENT = "incident", _("Incident")
+    SERVICE_REQUEST = "service_request", _("Service request")
+    QUESTION = "question", _("Question")
+    CHANGE_REQUEST = "change_request", _("Change request")
+    DEVELOPMENT_REQUEST = "development_request", _("Development request")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+
+
 OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.WAITING, State.REOPENED)
 # The SLA clocks do not run in these states: waiting for the customer, or resolved (until reopened).
 PAUSING_STATES = {State.WAITING: "waiting", State.RESOLVED: "resolved"}
@@ -39,6 +54,25 @@ class Ticket(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets", verbose_name=_("agreement")
     )
+    cc_contacts = models.ManyToManyField(Contact, blank=True, related_name="cc_tickets", verbose_name=_("copies to"))
+    environment = models.ForeignKey(
+        "environments.Environment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("environment"),
+    )
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("business unit"),
+    )
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.INCIDENT)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.NEW)
     subject = models.CharField(_("subject"), max_length=200)
@@ -56,6 +90,9 @@ class Ticket(models.Model):
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
+    )
 
     # Deadlines are stored so queues sort and the sweep claims by index; see tuki.sla.deadlines.
     first_response_due = models.DateTimeField(_("response due"), null=True, blank=True)
@@ -148,3 +185,28 @@ class TicketEvent(models.Model):
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[TicketEvent], user: Any) -> QuerySet[TicketEvent]:
         return queryset.filter(public=True)
+
+
+class Attachment(models.Model):
+    """A file on a reply or note. Served only as a download, only to those who may see the request."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(TicketEvent, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[Attachment], user: Any) -> QuerySet[Attachment]:
+        return queryset.filter(event__public=True)
