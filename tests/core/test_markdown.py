@@ -20,7 +20,7 @@ def test_formatting_survives() -> None:
         "[click](javascript:alert(1))",
         "[click](javascript&#58;alert(1))",
         "[a](jav\nascript:alert(1))",  # the multi-line bypass of CVE-2021-3945
-        '<script>alert(1)</script>',
+        "<script>alert(1)</script>",
         '<img src=x onerror="alert(1)">',
         '<a href="vbscript:msgbox(1)">x</a>',
         "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -52,7 +53,7 @@ def refresh_deadlines(ticket: Ticket, now: datetime) -> list[str]:
     return set_deadlines(ticket, values, now)
 
 
-def set_deadlines(ticket: Ticket, values: dict[str, datetime | None], now: datetime) -> list[str]:
+def set_deadlines(ticket: Ticket, values: Mapping[str, datetime | None], now: datetime) -> list[str]:
     """Store new deadline values on ``ticket`` (not saved); returns the changed field names."""
     changed = [name for name, value in values.items() if getattr(ticket, name) != value]
     for name in changed:
