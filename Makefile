@@ -43,7 +43,7 @@ install-dev: $(STAMP_DEV) system-deps
 
 # Debian packages: gettext compiles translations. Installed when run as root, named otherwise.
 system-deps:
-	@bash scripts/system_deps.sh gettext
+	@bash scripts/system_deps.sh gettext libmagic1
 
 # The browser tests drive Debian's Chromium; test tools may not download a browser of their own.
 browser-deps:

@@ -214,6 +214,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+TUKI_ATTACHMENT_MAX_BYTES = env.get_int("TUKI_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -9,4 +9,5 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("requests/<str:identifier>/", views.ticket_detail, name="ticket"),
     path("requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
+    path("requests/<str:identifier>/files/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

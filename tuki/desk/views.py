@@ -21,6 +21,7 @@ from tuki.desk.forms import PreferencesForm
 from tuki.sla.deadlines import stored_state
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import ticket_clocks
+from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
 from tuki.tickets.models import State, TicketEvent
 from tuki.tickets.selectors import open_tickets, ticket_get
@@ -97,3 +98,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences are saved."))
         return redirect("desk:preferences")
     return render(request, "desk/preferences.html", {"form": form})
+
+
+@staff_required
+def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
+    return attachment_response(request, identifier, attachment_id)

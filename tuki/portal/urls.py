@@ -10,4 +10,5 @@ urlpatterns = [
     path("portal/agreement/", views.agreement, name="agreement"),
     path("portal/requests/<str:identifier>/", views.ticket_detail, name="ticket"),
     path("portal/requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
+    path("portal/requests/<str:identifier>/files/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -19,6 +19,7 @@ from tuki.core.scoping import visible_to
 from tuki.sla.deadlines import stored_state
 from tuki.sla.explain import STATE_LABELS, format_duration
 from tuki.sla.presentation import ticket_clocks
+from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS, TransitionError
 from tuki.tickets.models import State, TicketEvent
 from tuki.tickets.selectors import open_tickets, ticket_get
@@ -112,3 +113,8 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
     except ValueError:
         raise PermissionDenied from None
     return redirect("portal:ticket", identifier=ticket.identifier)
+
+
+@contact_required
+def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
+    return attachment_response(request, identifier, attachment_id)

@@ -189,7 +189,7 @@ def _to_us(moment: datetime) -> int:
 
 def _fast_us(moment: datetime) -> int:
     """_to_us, quicker for plain aware datetimes (the usual case)."""
-    if type(moment) is datetime:  # noqa: E721 (subclasses take the checked path)
+    if type(moment) is datetime:  # subclasses take the checked path
         try:
             elapsed = moment - EPOCH
         except TypeError:  # naive
@@ -315,7 +315,7 @@ class Calendar:
     def business_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Business time in [start, end); zero when end <= start."""
         # Fast path: plain aware datetimes inside the current index, no lock taken.
-        if type(start) is datetime and type(end) is datetime:  # noqa: E721 (subclasses take the general path)
+        if type(start) is datetime and type(end) is datetime:  # subclasses take the general path
             try:
                 first, last = start - EPOCH, end - EPOCH
             except TypeError:  # naive: the general path raises the right error
@@ -350,7 +350,7 @@ class Calendar:
         next opening.
         """
         # Fast path: plain aware datetimes inside the current index, no lock taken.
-        if type(start) is datetime and type(delta) is timedelta:  # noqa: E721 (subclasses take the general path)
+        if type(start) is datetime and type(delta) is timedelta:  # subclasses take the general path
             try:
                 elapsed = start - EPOCH
             except TypeError:  # naive: the general path raises the right error

@@ -90,6 +90,7 @@ class Ticket(models.Model):
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
     )
@@ -152,6 +153,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     ASSIGNMENT = "assignment", _("Assigned")
     FIELD_CHANGE = "field_change", _("Field changed")
+    MERGE = "merge", _("Merged")
     SLA = "sla", _("SLA")
 
 

@@ -6,20 +6,24 @@ SLA deadlines stored on the row up to date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuki.accounts.models import Contact
+from tuki.accounts.models import BusinessUnit, Contact
 from tuki.agreements.models import Priority
 from tuki.agreements.services import agreement_for
+from tuki.environments.models import Environment
 from tuki.sla.deadlines import refresh_deadlines
-from tuki.tickets.lifecycle import STAFF, TransitionError, check_transition, role_of
-from tuki.tickets.models import PAUSING_STATES, EventKind, SlaPause, State, Ticket, TicketEvent
+from tuki.tickets.attachments import attachments_store
+from tuki.tickets.lifecycle import REQUESTER, STAFF, TransitionError, check_transition, role_of
+from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
 
 
 def _save(ticket: Ticket, now: datetime, fields: list[str]) -> None:
@@ -35,33 +39,75 @@ def ticket_create(
     subject: str,
     description: str = "",
     priority: int = Priority.NORMAL,
+    kind: str = Kind.INCIDENT,
+    channel: str = Channel.PORTAL,
+    environment: Environment | None = None,
+    business_unit: BusinessUnit | None = None,
+    cc: Sequence[Contact] = (),
+    files: Sequence[UploadedFile] = (),
+    submission_key: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """File a request for a named contact of an organisation with an agreement in force."""
+    """File a request for a named contact of an organisation with an agreement in force.
+
+    ``submission_key`` comes from the form: submitting the same form twice returns the first request.
+    """
     now = now or timezone.now()
+    if submission_key:
+        earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
+        if earlier is not None:
+            return earlier
     role = role_of(actor, requester.organisation_id)
-    if role not in (STAFF, "requester") or (role == "requester" and actor.pk != requester.user_id):
+    if role not in (STAFF, REQUESTER) or (role == REQUESTER and actor.pk != requester.user_id):
         raise PermissionDenied(_("You may not file a request on behalf of this person."))
     if not requester.is_active:
         raise ValidationError({"requester": _("This contact person is no longer active.")})
     agreement = agreement_for(requester.organisation_id, timezone.localdate(now))
     if agreement is None:
         raise ValidationError({"requester": _("The customer has no agreement in force.")})
+    _check_same_organisation(requester.organisation_id, environment, business_unit, cc)
     ticket = Ticket(
         organisation_id=requester.organisation_id,
         requester=requester,
         agreement=agreement,
         priority=priority,
+        kind=kind,
+        channel=channel,
+        environment=environment,
+        business_unit=business_unit or requester.business_unit,
         subject=subject.strip(),
-        description=description,
+        description=description.strip(),
+        submission_key=submission_key or None,
         created_at=now,
         updated_at=now,
     )
     ticket.full_clean()
     refresh_deadlines(ticket, now)
     ticket.save()
-    TicketEvent.objects.create(ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now)
+    ticket.cc_contacts.set([c for c in cc if c.pk != requester.pk])
+    event = TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now, data={"channel": channel}
+    )
+    if files:
+        attachments_store(event=event, ticket=ticket, files=files, actor=actor)
     return ticket
+
+
+def _check_same_organisation(
+    organisation_id: int,
+    environment: Environment | None,
+    business_unit: BusinessUnit | None,
+    cc: Sequence[Contact],
+) -> None:
+    errors: dict[str, str] = {}
+    if environment is not None and environment.organisation_id != organisation_id:
+        errors["environment"] = _("The environment belongs to another customer.")
+    if business_unit is not None and business_unit.organisation_id != organisation_id:
+        errors["business_unit"] = _("The business unit belongs to another customer.")
+    if any(c.organisation_id != organisation_id or not c.is_active for c in cc):
+        errors["cc"] = _("Copies can go only to active named contact persons of the same customer.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -119,7 +165,14 @@ def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: int, now: datet
 
 
 @transaction.atomic
-def ticket_reply(*, actor: Any, ticket: Ticket, body: str, now: datetime | None = None) -> TicketEvent:
+def ticket_reply(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    body: str,
+    files: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
+) -> TicketEvent:
     """A public reply. The staff's first one meets the response target; the customer's answer resumes work."""
     now = now or timezone.now()
     role = role_of(actor, ticket.organisation_id)
@@ -128,15 +181,136 @@ def ticket_reply(*, actor: Any, ticket: Ticket, body: str, now: datetime | None 
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.state in (State.CLOSED, State.CANCELLED):
+        raise ValidationError({"body": _("This request is closed; file a new one instead.")})
     fields: list[str] = []
     if role == STAFF and ticket.first_responded_at is None:
         ticket.first_responded_at = now
         fields.append("first_responded_at")
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
+    if files:
+        attachments_store(event=event, ticket=ticket, files=files, actor=actor)
     _save(ticket, now, fields)
     if role != STAFF and ticket.state == State.WAITING:
         ticket_transition(actor=actor, ticket=ticket, to=State.IN_PROGRESS, now=now)
     return event
+
+
+@transaction.atomic
+def ticket_note(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    body: str,
+    files: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
+) -> TicketEvent:
+    """An internal note: seen by the supplier's staff only."""
+    now = now or timezone.now()
+    if role_of(actor, ticket.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff may write internal notes."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write a message before sending.")})
+    event = TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.NOTE, actor=actor, body=body, public=False, created_at=now
+    )
+    if files:
+        attachments_store(event=event, ticket=ticket, files=files, actor=actor)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return event
+
+
+@transaction.atomic
+def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | None = None) -> Ticket:
+    """Give the request to an agent (or to nobody, with None)."""
+    now = now or timezone.now()
+    if role_of(actor, ticket.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff may assign requests."))
+    if assignee is not None and not getattr(assignee, "is_supplier_staff", False):
+        raise ValidationError({"assignee": _("Requests can be assigned only to the support staff.")})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    previous = ticket.assignee_id
+    if previous == (assignee.pk if assignee else None):
+        return ticket
+    ticket.assignee = assignee
+    _save(ticket, now, ["assignee"])
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.ASSIGNMENT,
+        actor=actor,
+        public=False,
+        created_at=now,
+        data={"from": previous, "to": assignee.pk if assignee else None},
+    )
+    return ticket
+
+
+EDITABLE_FIELDS = ("kind", "environment", "business_unit", "subject")
+
+
+@transaction.atomic
+def ticket_update(*, actor: Any, ticket: Ticket, now: datetime | None = None, **changes: Any) -> Ticket:
+    """Change the request's type, environment, business unit or subject; each change is an event."""
+    now = now or timezone.now()
+    if role_of(actor, ticket.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff may change a request."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_same_organisation(ticket.organisation_id, changes.get("environment"), changes.get("business_unit"), [])
+    changed = []
+    for name, value in changes.items():
+        before = getattr(ticket, f"{name}_id" if name in ("environment", "business_unit") else name)
+        after = value.pk if hasattr(value, "pk") else value
+        if before != after:
+            setattr(ticket, name, value)
+            changed.append((name, before, after))
+    if not changed:
+        return ticket
+    ticket.full_clean()
+    _save(ticket, now, [name for name, _b, _a in changed])
+    for name, before, after in changed:
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=EventKind.FIELD_CHANGE,
+            actor=actor,
+            created_at=now,
+            data={"field": name, "from": before, "to": after},
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_merge(*, actor: Any, duplicate: Ticket, into: Ticket, now: datetime | None = None) -> Ticket:
+    """Close ``duplicate`` as merged into ``into``; both keep their history and point at each other."""
+    now = now or timezone.now()
+    if role_of(actor, duplicate.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff may merge requests."))
+    if duplicate.pk == into.pk or duplicate.organisation_id != into.organisation_id:
+        raise ValidationError({"into": _("A request can be merged only into another request of the same customer.")})
+    if into.merged_into_id is not None or not into.is_open:
+        raise ValidationError({"into": _("Merge into an open request that is not itself merged.")})
+    duplicate = Ticket.objects.select_for_update().get(pk=duplicate.pk)
+    if not duplicate.is_open:
+        raise ValidationError({"into": _("Only an open request can be merged.")})
+    _end_pause(duplicate, now)
+    previous = duplicate.state
+    duplicate.state = State.CANCELLED
+    duplicate.closed_at = now
+    duplicate.merged_into = into
+    _save(duplicate, now, ["state", "closed_at", "merged_into", *refresh_deadlines(duplicate, now)])
+    TicketEvent.objects.create(
+        ticket=duplicate,
+        kind=EventKind.TRANSITION,
+        actor=actor,
+        created_at=now,
+        data={"from": previous, "to": State.CANCELLED, "merged_into": into.identifier},
+    )
+    TicketEvent.objects.create(
+        ticket=into, kind=EventKind.MERGE, actor=actor, created_at=now, data={"merged": duplicate.identifier}
+    )
+    return duplicate
 
 
 def tickets_close_resolved(*, now: datetime) -> int:
