@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.forms import LoginForm, ThrottledPasswordResetForm
 from tuki.accounts.services import user_set_language
+from tuki.core.redirects import safe_next
 
 
 class LoginView(auth_views.LoginView):
@@ -57,12 +57,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; a logged-in user keeps the choice for mail and later visits."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next(request, "/"))
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
         if request.user.is_authenticated:

@@ -1,44 +1,115 @@
-"""The agents' desk: every customer's work, for the supplier's staff."""
+"""The agents' desk: queues of every customer's requests, for the supplier's staff."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import Organisation, Role, User
 from tuki.agreements.models import Priority
 from tuki.core.permissions import staff_required
+from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
 from tuki.desk.forms import PreferencesForm
+from tuki.environments.models import Environment
 from tuki.sla.deadlines import stored_state
 from tuki.sla.explain import STATE_LABELS
-from tuki.sla.presentation import ticket_clocks
-from tuki.tickets.downloads import attachment_response
-from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
-from tuki.tickets.models import State, TicketEvent
-from tuki.tickets.selectors import open_tickets, ticket_get
-from tuki.tickets.services import ticket_reply, ticket_set_priority, ticket_transition
+from tuki.tickets.lifecycle import TransitionError
+from tuki.tickets.models import Kind, State, Ticket
+from tuki.tickets.queues import QUEUES, SORT_LABELS, queue_counts, queue_page
+from tuki.tickets.services import ticket_assign, ticket_transition
 
-QUEUE_SIZE = 50
+QUERY_KEYS = ("queue", "organisation", "state", "priority", "kind", "assignee", "environment", "sla", "q", "sort")
+
+
+def _staff(user: Any) -> list[User]:
+    return list(User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True).order_by("full_name"))
 
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     now = timezone.now()
-    tickets = list(open_tickets(user)[:QUEUE_SIZE])
+    params = {key: request.GET.get(key, "") for key in (*QUERY_KEYS, "page")}
+    params["queue"] = params["queue"] if params["queue"] in QUEUES else "open"
+    page = queue_page(user, params, now)
     rows = []
+    for ticket in page.tickets:
+        sla, due = stored_state(ticket, now)
+        rows.append({"ticket": ticket, "sla": sla, "sla_label": STATE_LABELS[sla] if sla else "", "due": due})
+    kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}
+    counts = queue_counts(user, now)
+    context = {
+        "rows": rows,
+        "page": page,
+        "params": params,
+        "queues": [(key, label, counts.get(key)) for key, label in QUEUES.items()],
+        "queue_query": urlencode(kept),
+        "page_query": urlencode({**kept, "queue": params["queue"]}),
+        "organisations": visible_to(user, Organisation).filter(is_active=True).only("pk", "name"),
+        "environments": visible_to(user, Environment)
+        .select_related("organisation")
+        .only("pk", "name", "organisation__name"),
+        "staff": _staff(user),
+        "states": State.choices,
+        "priorities": Priority.choices,
+        "kinds": Kind.choices,
+        "sorts": list(SORT_LABELS.items()),
+        "sla_choices": [(key, STATE_LABELS[key]) for key in ("breached", "at_risk", "paused", "running")],
+        "filtered": any(params[key] for key in QUERY_KEYS if key not in ("queue", "sort")),
+    }
+    return render(request, "desk/home.html", context)
+
+
+@staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or move many requests at once; each goes through the same service as one by one."""
+    user: Any = request.user
+    ids = [int(value) for value in request.POST.getlist("tickets") if value.isdigit()]
+    tickets = list(visible_to(user, Ticket).filter(pk__in=ids))
+    action, value = request.POST.get("action", ""), request.POST.get("value", "")
+    done, failed = 0, []
     for ticket in tickets:
-        state, due = stored_state(ticket, now)
-        rows.append({"ticket": ticket, "sla": state, "sla_label": STATE_LABELS[state] if state else "", "due": due})
+        try:
+            if action == "assign":
+                assignee = User.objects.filter(pk=value).first() if value.isdigit() else None
+                ticket_assign(actor=user, ticket=ticket, assignee=assignee)
+            elif action == "transition" and value in State.values:
+                ticket_transition(actor=user, ticket=ticket, to=value)
+            else:
+                raise ValidationError(_("Choose what to do with the selected requests."))
+            done += 1
+        except (TransitionError, PermissionDenied, ValidationError) as error:
+            failed.append(f"{ticket.identifier}: {_message(error)}")
+    if done:
+        messages.success(request, _("%(count)d requests updated.") % {"count": done})
+    for text in failed:
+        messages.error(request, text)
+    if not tickets:
+        messages.error(request, _("Select at least one request."))
+    return redirect(safe_next(request, reverse("desk:home")))
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@staff_required
+def customers(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
     organisations = (
         visible_to(user, Organisation)
         .filter(is_active=True)
@@ -47,46 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
             contact_count=Count("contacts", filter=Q(contacts__deactivated_at__isnull=True), distinct=True),
         )
     )
-    return render(request, "desk/home.html", {"rows": rows, "organisations": list(organisations)})
-
-
-@staff_required
-def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    user: Any = request.user
-    ticket = ticket_get(user, identifier)
-    events = visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor")
-    transitions = [State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who]
-    context = {
-        "ticket": ticket,
-        "clocks": ticket_clocks(ticket, timezone.now()),
-        "events": events,
-        "transitions": transitions,
-        "priorities": Priority.choices,
-    }
-    return render(request, "desk/ticket.html", context)
-
-
-@staff_required
-@require_POST
-def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
-    user: Any = request.user
-    ticket = ticket_get(user, identifier)
-    action = request.POST.get("action")
-    try:
-        if action == "transition":
-            ticket_transition(actor=user, ticket=ticket, to=State(request.POST.get("to", "")))
-        elif action == "priority":
-            ticket_set_priority(actor=user, ticket=ticket, priority=Priority(int(request.POST.get("priority", "0"))))
-        elif action == "reply":
-            ticket_reply(actor=user, ticket=ticket, body=request.POST.get("body", ""))
-    except (TransitionError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    except ValueError:
-        messages.error(request, _("That action is not possible."))
-    return redirect("desk:ticket", identifier=ticket.identifier)
+    return render(request, "desk/customers.html", {"organisations": list(organisations)})
 
 
 @staff_required
@@ -98,8 +130,3 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your preferences are saved."))
         return redirect("desk:preferences")
     return render(request, "desk/preferences.html", {"form": form})
-
-
-@staff_required
-def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
-    return attachment_response(request, identifier, attachment_id)

@@ -117,4 +117,5 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
 
 @contact_required
 def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
-    return attachment_response(request, identifier, attachment_id)
+    response: Any = attachment_response(request, identifier, attachment_id)
+    return response  # a streaming FileResponse

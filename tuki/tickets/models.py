@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +90,8 @@ class Ticket(models.Model):
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Subject, description and every message, for the desk's search (it includes internal notes: desk only).
+    search_text = models.TextField(blank=True, default="", editable=False)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
@@ -111,6 +113,12 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The desk's default queue: open requests, nearest resolution deadline first.
+            models.Index(
+                fields=["resolution_due", "created_at"],
+                condition=Q(state__in=["new", "in_progress", "waiting_for_customer", "reopened"]),
+                name="ticket_open_by_due",
+            ),
             models.Index(fields=["state", "resolution_due"], name="ticket_state_resolution_due"),
             models.Index(fields=["first_response_warn_at"], name="ticket_first_response_warn"),
             models.Index(fields=["first_response_due"], name="ticket_first_response_due"),

@@ -1,0 +1,84 @@
+"""Phone: an agent logs a call as a new request on behalf of a named contact."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tuki.accounts.models import Contact
+from tuki.agreements.models import Agreement, Priority
+from tuki.core.permissions import staff_required
+from tuki.tickets.models import Channel, Kind
+from tuki.tickets.services import ticket_create
+
+
+def callable_contacts() -> Any:
+    """Active named contacts of customers with an agreement in force today."""
+    today = timezone.localdate()
+    in_force = Agreement.objects.filter(organisation=OuterRef("organisation"), valid_from__lte=today).exclude(
+        valid_until__lt=today
+    )
+    return (
+        Contact.objects.filter(deactivated_at__isnull=True, user__is_active=True)
+        .filter(Exists(in_force))
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name")
+    )
+
+
+class PhoneRequestForm(forms.Form):
+    requester = forms.ModelChoiceField(
+        queryset=Contact.objects.none(),
+        label=gettext_lazy("Caller"),
+        help_text=gettext_lazy("Only named contact persons of customers with an agreement in force."),
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    description = forms.CharField(label=gettext_lazy("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Kind.choices)
+    priority = forms.TypedChoiceField(
+        label=gettext_lazy("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester"].queryset = callable_contacts()  # type: ignore[attr-defined]
+        self.fields["requester"].label_from_instance = lambda c: f"{c.user.full_name} – {c.organisation.name}"  # type: ignore[attr-defined]
+
+
+@staff_required
+def phone_request(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = PhoneRequestForm(request.POST or None, initial={"submission_key": secrets.token_urlsafe(24)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_create(
+                actor=user,
+                requester=data["requester"],
+                subject=data["subject"],
+                description=data["description"],
+                kind=data["kind"],
+                priority=data["priority"],
+                channel=Channel.PHONE,
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Phone request %(identifier)s logged.") % {"identifier": ticket.identifier})
+            return redirect("desk:ticket", identifier=ticket.identifier)
+    return render(request, "desk/phone.html", {"form": form})

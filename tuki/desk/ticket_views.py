@@ -1,0 +1,107 @@
+"""A request on the desk: everything about it, with reply, note, assign, transition and merge in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuki.accounts.models import Role, User
+from tuki.agreements.models import Priority
+from tuki.core.permissions import staff_required
+from tuki.core.scoping import visible_to
+from tuki.environments.models import Environment
+from tuki.sla.presentation import ticket_clocks
+from tuki.tickets.downloads import attachment_response
+from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
+from tuki.tickets.models import Kind, State, Ticket, TicketEvent
+from tuki.tickets.selectors import ticket_get
+from tuki.tickets.services import (
+    ticket_assign,
+    ticket_merge,
+    ticket_note,
+    ticket_reply,
+    ticket_set_priority,
+    ticket_transition,
+    ticket_update,
+)
+
+
+@staff_required
+def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    user: Any = request.user
+    ticket = ticket_get(user, identifier)
+    events = visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
+    context = {
+        "ticket": ticket,
+        "clocks": ticket_clocks(ticket, timezone.now()),
+        "events": events,
+        "transitions": [
+            State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who
+        ],
+        "priorities": Priority.choices,
+        "kinds": Kind.choices,
+        "environments": Environment.objects.filter(organisation_id=ticket.organisation_id),
+        "staff": User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True).order_by("full_name"),
+        "cc": ticket.cc_contacts.select_related("user"),
+        "merged": Ticket.objects.filter(merged_into=ticket).only("pk"),
+    }
+    return render(request, "desk/ticket.html", context)
+
+
+@staff_required
+@require_POST
+def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
+    user: Any = request.user
+    ticket = ticket_get(user, identifier)
+    action = request.POST.get("action", "")
+    post = request.POST
+    files = request.FILES.getlist("files")
+    try:
+        if action == "reply":
+            ticket_reply(actor=user, ticket=ticket, body=post.get("body", ""), files=files)
+            messages.success(request, _("Reply sent."))
+        elif action == "note":
+            ticket_note(actor=user, ticket=ticket, body=post.get("body", ""), files=files)
+            messages.success(request, _("Note saved."))
+        elif action == "transition":
+            ticket_transition(actor=user, ticket=ticket, to=State(post.get("to", "")))
+        elif action == "priority":
+            ticket_set_priority(actor=user, ticket=ticket, priority=Priority(int(post.get("priority", "0"))))
+        elif action == "assign":
+            assignee_id = post.get("assignee", "")
+            assignee = User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
+            ticket_assign(actor=user, ticket=ticket, assignee=assignee)
+        elif action == "update":
+            environment_id = post.get("environment", "")
+            environment = Environment.objects.filter(pk=environment_id).first() if environment_id.isdigit() else None
+            ticket_update(actor=user, ticket=ticket, kind=Kind(post.get("kind", "")), environment=environment)
+        elif action == "merge":
+            into = ticket_get(user, post.get("into", "").strip())
+            ticket_merge(actor=user, duplicate=ticket, into=into)
+            messages.success(request, _("Merged into %(identifier)s.") % {"identifier": into.identifier})
+            return redirect("desk:ticket", identifier=into.identifier)
+        else:
+            raise ValueError(action)
+    except (TransitionError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except Http404:
+        messages.error(request, _("No such request."))
+    except ValueError:
+        messages.error(request, _("That action is not possible."))
+    return redirect("desk:ticket", identifier=ticket.identifier)
+
+
+@staff_required
+def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
+    response: Any = attachment_response(request, identifier, attachment_id)
+    return response  # a streaming FileResponse

@@ -1,0 +1,140 @@
+"""The desk's queues: which requests, filtered how, sorted how. Filter and sort keys come from allow-lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy
+
+from tuki.core.scoping import visible_to
+from tuki.tickets.models import OPEN_STATES, State, Ticket
+
+QUEUES: dict[str, Any] = {
+    "unassigned": gettext_lazy("Unassigned"),
+    "mine": gettext_lazy("Mine"),
+    "open": gettext_lazy("All open"),
+    "waiting": gettext_lazy("Waiting for customer"),
+    "risk": gettext_lazy("At risk or breached"),
+    "all": gettext_lazy("All"),
+}
+SORTS: dict[str, tuple[Any, ...]] = {
+    "due": (F("resolution_due").asc(nulls_last=True), "created_at"),
+    "newest": ("-created_at",),
+    "oldest": ("created_at",),
+    "priority": ("priority", F("resolution_due").asc(nulls_last=True)),
+    "updated": ("-updated_at",),
+}
+SORT_LABELS: dict[str, Any] = {
+    "due": gettext_lazy("Nearest deadline"),
+    "newest": gettext_lazy("Newest"),
+    "oldest": gettext_lazy("Oldest"),
+    "priority": gettext_lazy("Priority"),
+    "updated": gettext_lazy("Recently updated"),
+}
+FILTERS = {
+    "organisation": "organisation_id",
+    "state": "state",
+    "priority": "priority",
+    "kind": "kind",
+    "assignee": "assignee_id",
+    "environment": "environment_id",
+}
+PAGE_SIZE = 50
+
+
+def queue_filter(name: str, user: Any, now: datetime) -> Q:
+    open_ = Q(state__in=OPEN_STATES)
+    return {
+        "unassigned": open_ & Q(assignee__isnull=True),
+        "mine": open_ & Q(assignee_id=user.pk),
+        "open": open_,
+        "waiting": Q(state=State.WAITING),
+        "risk": open_
+        & (Q(resolution_warn_at__lte=now) | Q(first_response_warn_at__lte=now, first_responded_at__isnull=True)),
+        "all": Q(),
+    }[name]
+
+
+def sla_filter(value: str, now: datetime) -> Q:
+    return {
+        "breached": Q(state__in=OPEN_STATES, resolution_due__lte=now),
+        "at_risk": Q(state__in=OPEN_STATES, resolution_warn_at__lte=now, resolution_due__gt=now),
+        "paused": Q(state=State.WAITING),
+        "running": Q(state__in=OPEN_STATES, resolution_warn_at__gt=now),
+    }.get(value, Q())
+
+
+def search_filter(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """PostgreSQL full-text search where available; every word as a substring on SQLite."""
+    text = text.strip()[:200]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("search_text", config="simple")
+        return queryset.annotate(search=vector).filter(
+            search=SearchQuery(text, config="simple", search_type="websearch")
+        )
+    for word in text.split():
+        queryset = queryset.filter(search_text__icontains=word)
+    return queryset
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    page: int
+    has_next: bool
+
+
+def queue_page(user: Any, params: Mapping[str, str], now: datetime) -> QueuePage:
+    """One page of a queue. Fetches one row more than shown instead of counting the whole queue."""
+    queue = params.get("queue", "open")
+    queryset = visible_to(user, Ticket).filter(queue_filter(queue if queue in QUEUES else "open", user, now))
+    for key, column in FILTERS.items():
+        value = params.get(key, "")
+        if value == "none" and key in ("assignee", "environment"):
+            queryset = queryset.filter(**{column: None})
+        elif value:
+            queryset = queryset.filter(**{column: value})
+    queryset = queryset.filter(sla_filter(params.get("sla", ""), now))
+    queryset = search_filter(queryset, params.get("q", ""))
+    order = SORTS.get(params.get("sort", "due"), SORTS["due"])
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        queryset.select_related("organisation", "requester__user", "assignee")
+        .only(
+            "pk",
+            "subject",
+            "state",
+            "priority",
+            "kind",
+            "created_at",
+            "updated_at",
+            "resolution_due",
+            "resolution_warn_at",
+            "resolved_at",
+            "agreement_id",
+            "organisation__name",
+            "requester__user__full_name",
+            "assignee__full_name",
+        )
+        .order_by(*order)[start : start + PAGE_SIZE + 1]
+    )
+    return QueuePage(tickets=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+def queue_counts(user: Any, now: datetime) -> dict[str, int]:
+    """How many requests wait in each working queue (not "all": counting everything is never cheap)."""
+    base = visible_to(user, Ticket)
+    return {name: base.filter(queue_filter(name, user, now)).count() for name in QUEUES if name != "all"}
