@@ -80,7 +80,15 @@ def seed_requests() -> int:
         if contact is None:
             continue
         start = now - timedelta(hours=hours_ago)
-        ticket = ticket_create(actor=contact.user, requester=contact, subject=subject, priority=priority, now=start)
+        environment = Environment.objects.filter(organisation_id=contact.organisation_id).order_by("pk").first()
+        ticket = ticket_create(
+            actor=contact.user,
+            requester=contact,
+            subject=subject,
+            priority=priority,
+            environment=environment,
+            now=start,
+        )
         step = start + timedelta(minutes=20)
         if what != "new" and agent is not None:
             ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=step)

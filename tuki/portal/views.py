@@ -80,7 +80,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user: Any = request.user
     ticket = ticket_get(user, identifier)
-    events = visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor")
+    events = visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
     transitions = [
         (to.value, CUSTOMER_ACTIONS[to])
         for (current, to), who in TRANSITIONS.items()
@@ -102,7 +102,9 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
     ticket = ticket_get(user, identifier)
     try:
         if request.POST.get("action") == "reply":
-            ticket_reply(actor=user, ticket=ticket, body=request.POST.get("body", ""))
+            ticket_reply(
+                actor=user, ticket=ticket, body=request.POST.get("body", ""), files=request.FILES.getlist("files")
+            )
         else:
             ticket_transition(actor=user, ticket=ticket, to=State(request.POST.get("to", "")))
     except (TransitionError, PermissionDenied) as error:
