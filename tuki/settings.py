@@ -7,6 +7,7 @@ variable is read through :class:`tuki.core.env.Env`, so a wrong value stops star
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "tuki.agreements",
     "tuki.sla",
     "tuki.tickets",
+    "tuki.mail",
     "tuki.portal",
     "tuki.desk",
 ]
@@ -140,7 +142,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking with the busy timeout.
-    _database["TEST"] = {"NAME": str(VAR_DIR / "test-tuki.sqlite3")}
+    # One file per test run, so that two runs in one checkout never share a database.
+    _database["TEST"] = {"NAME": str(VAR_DIR / f"test-tuki-{os.getpid()}.sqlite3")}
 elif _database["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a SQLite or PostgreSQL database.")
 DATABASES = {"default": _database}

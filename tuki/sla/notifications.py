@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Role, User
+from tuki.mail.threading import LOOP_HEADER, mail_domain
 from tuki.sla.models import NoticeKind, SlaNotice
 from tuki.tickets.models import Ticket
 
@@ -41,7 +42,7 @@ def notify(ticket: Ticket, kind: NoticeKind, due: datetime, now: datetime) -> li
 
 def _headers() -> dict[str, str]:
     # Tuki's own automatic mail: auto-responders and our own intake must not answer it.
-    return {"Auto-Submitted": "auto-generated", "X-Tuki-Loop": "sla"}
+    return {"Auto-Submitted": "auto-generated", LOOP_HEADER: mail_domain(), "X-Auto-Response-Suppress": "All"}
 
 
 def send_notice(notice_id: int) -> None:

@@ -165,6 +165,16 @@ class EventKind(models.TextChoices):
     SLA = "sla", _("SLA")
 
 
+class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
+    """Bulk updates and deletes would bypass the model's guard; history must not change by any path."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("The history of a request is append-only.")
+
+    def delete(self) -> Any:
+        raise ValueError("The history of a request is append-only.")
+
+
 class TicketEvent(models.Model):
     """One entry of a request's history. Rows are only ever added."""
 
@@ -175,6 +185,8 @@ class TicketEvent(models.Model):
     body = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
 
@@ -208,6 +220,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +23,7 @@ from tuki.accounts.models import BusinessUnit, Contact
 from tuki.agreements.models import Priority
 from tuki.agreements.services import agreement_for
 from tuki.environments.models import Environment
+from tuki.mail.tasks import notify_event
 from tuki.sla.deadlines import refresh_deadlines
 from tuki.tickets.attachments import attachments_store
 from tuki.tickets.lifecycle import REQUESTER, STAFF, TransitionError, check_transition, role_of
@@ -53,13 +57,13 @@ def ticket_create(
     ``submission_key`` comes from the form: submitting the same form twice returns the first request.
     """
     now = now or timezone.now()
+    role = role_of(actor, requester.organisation_id)
+    if role not in (STAFF, REQUESTER) or (role == REQUESTER and actor.pk != requester.user_id):
+        raise PermissionDenied(_("You may not file a request on behalf of this person."))
     if submission_key:
         earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
         if earlier is not None:
             return earlier
-    role = role_of(actor, requester.organisation_id)
-    if role not in (STAFF, REQUESTER) or (role == REQUESTER and actor.pk != requester.user_id):
-        raise PermissionDenied(_("You may not file a request on behalf of this person."))
     if not requester.is_active:
         raise ValidationError({"requester": _("This contact person is no longer active.")})
     agreement = agreement_for(requester.organisation_id, timezone.localdate(now))
@@ -78,18 +82,28 @@ def ticket_create(
         subject=subject.strip(),
         description=description.strip(),
         submission_key=submission_key or None,
+        search_text=f"{subject.strip()}\n{description.strip()}",
         created_at=now,
         updated_at=now,
     )
-    ticket.full_clean()
+    ticket.full_clean(exclude=["submission_key"])
     refresh_deadlines(ticket, now)
-    ticket.save()
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        # The same form submitted twice at the same moment: the other submission won the unique key.
+        earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
+        if submission_key and earlier is not None:
+            return earlier
+        raise
     ticket.cc_contacts.set([c for c in cc if c.pk != requester.pk])
     event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now, data={"channel": channel}
     )
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
+    transaction.on_commit(partial(notify_event, event.pk), robust=True)
     return ticket
 
 
@@ -133,10 +147,15 @@ def ticket_transition(*, actor: Any, ticket: Ticket, to: str, now: datetime | No
     ticket.state = to
     fields += refresh_deadlines(ticket, now)
     _save(ticket, now, fields)
-    TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.TRANSITION, actor=actor, created_at=now, data={"from": previous, "to": to}
     )
+    transaction.on_commit(partial(notify_event, event.pk), robust=True)
     return ticket
+
+
+def _add_to_search(ticket: Ticket, text: str) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=Concat(F("search_text"), Value("\n" + text)))
 
 
 def _end_pause(ticket: Ticket, now: datetime) -> None:
@@ -188,11 +207,13 @@ def ticket_reply(
         ticket.first_responded_at = now
         fields.append("first_responded_at")
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
+    _add_to_search(ticket, body)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
     _save(ticket, now, fields)
     if role != STAFF and ticket.state == State.WAITING:
         ticket_transition(actor=actor, ticket=ticket, to=State.IN_PROGRESS, now=now)
+    transaction.on_commit(partial(notify_event, event.pk), robust=True)
     return event
 
 
@@ -214,6 +235,7 @@ def ticket_note(
     event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.NOTE, actor=actor, body=body, public=False, created_at=now
     )
+    _add_to_search(ticket, body)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
@@ -234,7 +256,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | 
         return ticket
     ticket.assignee = assignee
     _save(ticket, now, ["assignee"])
-    TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=EventKind.ASSIGNMENT,
         actor=actor,
@@ -242,6 +264,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | 
         created_at=now,
         data={"from": previous, "to": assignee.pk if assignee else None},
     )
+    transaction.on_commit(partial(notify_event, event.pk), robust=True)
     return ticket
 
 
@@ -270,6 +293,8 @@ def ticket_update(*, actor: Any, ticket: Ticket, now: datetime | None = None, **
         return ticket
     ticket.full_clean()
     _save(ticket, now, [name for name, _b, _a in changed])
+    if "subject" in changes:
+        _add_to_search(ticket, ticket.subject)
     for name, before, after in changed:
         TicketEvent.objects.create(
             ticket=ticket,

@@ -1,0 +1,56 @@
+"""A request of org A with a copy to aaro, and a real SMTP server for the tests that need one."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tuki.tickets.models import Ticket
+from tuki.tickets.services import ticket_create
+
+
+@pytest.fixture
+def request_a(anna: Any, aaro: Any, agreement_a: Any) -> Ticket:
+    # Created outside any captured commit: the tests below see only the mail of what they do themselves.
+    return ticket_create(actor=anna, requester=anna.contact, subject="Kirjautuminen ei toimi", cc=[aaro])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Collector:
+    """An aiosmtpd handler that keeps every envelope it is given."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Collector]:
+    """A real SMTP server on a free localhost port, with Django's SMTP backend pointed at it."""
+    collector = Collector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield collector
+    finally:
+        controller.stop()

@@ -1,0 +1,193 @@
+"""Notification mail about request events: who hears of what, in their own language, threaded per request.
+
+The customer side (requester and copies) hears of the staff's public replies and of state changes; the staff
+hear of new requests and of requests assigned to them. Nobody hears of their own doings, and internal notes
+never leave the desk. The services queue :func:`tuki.mail.tasks.notify_event` after their transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from tuki.accounts.models import Role, User
+from tuki.core.markdown import render_markdown
+from tuki.mail.models import Notification
+from tuki.mail.threading import LOOP_HEADER, event_message_id, mail_domain, thread_message_id
+from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
+
+STAFF_ROLES = (Role.AGENT, Role.MANAGER)
+
+
+def recipients_for(event: TicketEvent) -> list[User]:
+    """Everyone who should get a mail about ``event``: active people only, never the actor."""
+    ticket = event.ticket
+    people: Iterable[User] = ()
+    if event.kind == EventKind.CREATED:
+        # The customer side learns the identifier of a request filed for them (by phone, say).
+        people = [*_staff_for_new_request(ticket), *_customer_side(ticket)]
+    elif event.kind == EventKind.ASSIGNMENT:
+        people = User.objects.filter(pk=event.data.get("to"), role__in=STAFF_ROLES)
+    elif event.public and event.kind == EventKind.TRANSITION:
+        people = _customer_side(ticket)
+    elif event.public and event.kind == EventKind.REPLY and event.actor is not None and _is_staff(event.actor):
+        people = _customer_side(ticket)
+    elif event.kind == EventKind.REPLY and ticket.assignee is not None:
+        people = [ticket.assignee]  # the customer answered: the agent working on it hears
+    chosen: dict[int, User] = {}
+    for person in people:
+        if person.is_active and person.pk != event.actor_id:
+            chosen.setdefault(person.pk, person)
+    return list(chosen.values())
+
+
+def _is_staff(user: User) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def _staff_for_new_request(ticket: Ticket) -> list[User]:
+    """The assignee, or every active staff member on duty when nobody is assigned (as for SLA warnings)."""
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        return [ticket.assignee]
+    return list(User.objects.filter(role__in=STAFF_ROLES, is_active=True, on_duty=True).order_by("pk"))
+
+
+def _customer_side(ticket: Ticket) -> list[User]:
+    """The requester and the contacts in copy who are still active contacts of the request's customer."""
+    # The organisation filter is a second lock: copies are checked when set, but a mail must never leak.
+    contacts = Q(contact__pk=ticket.requester_id) | Q(contact__cc_tickets=ticket)
+    active = Q(contact__deactivated_at__isnull=True, contact__organisation=ticket.organisation_id, is_active=True)
+    users = User.objects.filter(contacts, active).distinct().order_by("pk")
+    return sorted(users, key=lambda user: user.pk != ticket.requester.user_id)  # the requester first
+
+
+def send_event_notifications(event_id: int) -> int:
+    """Mail everyone who should hear of the event and has not yet; returns how many mails went out.
+
+    Safe to run again: each (event, recipient) is claimed once. If one mail fails the others still go, and the
+    error is raised at the end so the job is retried for the failed ones only.
+    """
+    event = TicketEvent.objects.select_related("ticket", "ticket__organisation", "ticket__requester", "actor").get(
+        pk=event_id
+    )
+    sent = 0
+    failure: Exception | None = None
+    for recipient in recipients_for(event):
+        try:
+            sent += _send_once(event, recipient)
+        except Exception as exc:
+            logger.exception("Notification about event %s to user %s failed", event.pk, recipient.pk)
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def _send_once(event: TicketEvent, recipient: User) -> bool:
+    notification, created = Notification.objects.get_or_create(
+        event=event, recipient=recipient, defaults={"message_id": event_message_id(event, recipient)}
+    )
+    if not created:
+        return False
+    try:
+        build_message(event, recipient, notification.message_id).send()
+    except Exception:
+        # Release the claim so that the retry tries this person again. Should the server have taken the mail
+        # after all, the retry carries the same Message-ID and the receiving side can drop the copy.
+        notification.delete()
+        raise
+    Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+    return True
+
+
+def build_message(event: TicketEvent, recipient: User, message_id: str) -> EmailMultiAlternatives:
+    ticket = event.ticket
+    thread = thread_message_id(ticket)
+    with translation.override(recipient.language):
+        context = _context(event, recipient)
+        text = render_to_string("mail/email/notification.txt", context)
+        html = render_to_string("mail/email/notification.html", context)
+    # A subject with a line break would be refused as a header injection; one line it is.
+    subject = f"[{ticket.identifier}] {' '.join(ticket.subject.split())}"
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[recipient.email],
+        reply_to=[settings.TUKI_SUPPORT_EMAIL],
+        headers={
+            "Message-ID": message_id,
+            "In-Reply-To": thread,
+            "References": thread,
+            "Content-Language": recipient.language,
+            # RFC 3834: automatic mail, so auto-responders (and our own intake) must not answer it.
+            "Auto-Submitted": "auto-generated",
+            # Exchange and Outlook honour this one instead, and then send no out-of-office replies to us.
+            "X-Auto-Response-Suppress": "All",
+            LOOP_HEADER: mail_domain(),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _context(event: TicketEvent, recipient: User) -> dict[str, object]:
+    """What the templates show; call inside the recipient's language."""
+    ticket = event.ticket
+    staff = _is_staff(recipient)
+    text = event.body if event.kind == EventKind.REPLY else ""
+    if staff and event.kind in (EventKind.CREATED, EventKind.ASSIGNMENT):
+        text = ticket.description
+    url_name = "desk:ticket" if staff else "portal:ticket"
+    return {
+        "ticket": ticket,
+        "intro": _intro(event),
+        "text": text,
+        "text_html": render_markdown(text) if text else "",
+        "details": _details(ticket) if staff else [],
+        "url": settings.TUKI_BASE_URL + reverse(url_name, args=[ticket.identifier]),
+        "language": recipient.language,
+        "supplier_name": settings.TUKI_SUPPLIER_NAME,
+        "support_email": settings.TUKI_SUPPORT_EMAIL,
+    }
+
+
+def _intro(event: TicketEvent) -> str:
+    """The first line: who did what."""
+    actor = event.actor.full_name if event.actor is not None else ""
+    if event.kind == EventKind.CREATED:
+        requester = event.ticket.requester
+        return _("%(requester)s (%(customer)s) filed a new support request.") % {
+            "requester": requester.user.full_name,
+            "customer": event.ticket.organisation.name,
+        }
+    if event.kind == EventKind.ASSIGNMENT:
+        return _("%(actor)s assigned this request to you.") % {"actor": actor or _("Tuki")}
+    if event.kind == EventKind.TRANSITION:
+        state = State(event.data["to"]).label
+        if not actor:
+            return _("The state of the request changed to “%(state)s”.") % {"state": state}
+        return _("%(actor)s changed the state of the request to “%(state)s”.") % {"actor": actor, "state": state}
+    return _("%(actor)s replied:") % {"actor": actor or _("Tuki")}
+
+
+def _details(ticket: Ticket) -> list[tuple[str, str]]:
+    """The request's key facts for the staff, labelled with the model's own (already translated) field names."""
+    rows = [
+        ("organisation", ticket.organisation.name),
+        ("requester", ticket.requester.user.full_name),
+        ("priority", ticket.get_priority_display()),
+        ("kind", ticket.get_kind_display()),
+        ("channel", ticket.get_channel_display()),
+    ]
+    return [(capfirst(str(getattr(Ticket._meta.get_field(name), "verbose_name", name))), value) for name, value in rows]
