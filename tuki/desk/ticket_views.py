@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuki.accounts.models import Role, User
+from tuki.accounts.models import Contact, Role, User
 from tuki.agreements.models import Priority
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
@@ -24,6 +24,7 @@ from tuki.tickets.models import Kind, State, Ticket, TicketEvent
 from tuki.tickets.selectors import ticket_get
 from tuki.tickets.services import (
     ticket_assign,
+    ticket_log_call,
     ticket_merge,
     ticket_note,
     ticket_reply,
@@ -50,6 +51,9 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "environments": Environment.objects.filter(organisation_id=ticket.organisation_id),
         "staff": User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True).order_by("full_name"),
         "cc": ticket.cc_contacts.select_related("user"),
+        "callers": Contact.objects.filter(organisation_id=ticket.organisation_id, deactivated_at__isnull=True)
+        .select_related("user")
+        .order_by("user__full_name"),
         "merged": Ticket.objects.filter(merged_into=ticket).only("pk"),
     }
     return render(request, "desk/ticket.html", context)
@@ -70,6 +74,12 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
         elif action == "note":
             ticket_note(actor=user, ticket=ticket, body=post.get("body", ""), files=files)
             messages.success(request, _("Note saved."))
+        elif action == "call":
+            caller = Contact.objects.filter(pk=post.get("caller") or 0, organisation_id=ticket.organisation_id).first()
+            if caller is None:
+                raise ValidationError(_("Choose who called."))
+            ticket_log_call(actor=user, ticket=ticket, caller=caller, body=post.get("body", ""))
+            messages.success(request, _("Call logged."))
         elif action == "transition":
             ticket_transition(actor=user, ticket=ticket, to=State(post.get("to", "")))
         elif action == "priority":

@@ -159,6 +159,7 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("State changed")
     REPLY = "reply", _("Public reply")
     NOTE = "note", _("Internal note")
+    PHONE = "phone", _("Phone call")
     ASSIGNMENT = "assignment", _("Assigned")
     FIELD_CHANGE = "field_change", _("Field changed")
     MERGE = "merge", _("Merged")

@@ -133,6 +133,10 @@ def ticket_transition(*, actor: Any, ticket: Ticket, to: str, now: datetime | No
         if now > ticket.resolved_at + window:
             raise TransitionError(_("The time for reopening this request has passed."))
     check_transition(actor, ticket.organisation_id, ticket.state, to)
+    if to == State.CANCELLED and role_of(actor, ticket.organisation_id) == REQUESTER:
+        contact = actor.contact
+        if contact.pk != ticket.requester_id and not contact.is_customer_manager:
+            raise TransitionError(_("Only the requester or the customer's manager may cancel this request."))
     previous = ticket.state
     fields = ["state"]
     _end_pause(ticket, now)
@@ -238,6 +242,31 @@ def ticket_note(
     _add_to_search(ticket, body)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return event
+
+
+@transaction.atomic
+def ticket_log_call(
+    *, actor: Any, ticket: Ticket, caller: Contact, body: str, now: datetime | None = None
+) -> TicketEvent:
+    """A phone call about an existing request, logged by an agent; the caller sees it in the portal."""
+    now = now or timezone.now()
+    if role_of(actor, ticket.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff may log calls."))
+    if caller.organisation_id != ticket.organisation_id or not caller.is_active:
+        raise ValidationError({"caller": _("The caller must be an active named contact person of this customer.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write down what was said.")})
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.PHONE,
+        actor=actor,
+        body=body,
+        created_at=now,
+        data={"caller": caller.pk, "caller_name": caller.user.full_name},
+    )
+    _add_to_search(ticket, body)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     return event
 
