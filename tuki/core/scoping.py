@@ -2,7 +2,8 @@
 
 Every view, API call, search, export and report starts its query with :func:`visible_to`. A model takes
 part by naming the path from itself to its customer organisation in ``ORGANISATION_PATH`` (for example
-``"organisation"`` or ``"request__organisation"``); a model may narrow further for contacts with a
+``"organisation"`` or ``"request__organisation"``), or, when it is shared between customers, with a
+``scope_for_organisation(queryset, organisation_id)`` classmethod; a model may narrow further for contacts with a
 ``scope_for_contact(queryset, user)`` classmethod (say, to hide internal notes). A model without a path is
 refused for contacts, so forgetting the rule fails closed rather than open.
 """
@@ -35,9 +36,14 @@ def visible_to(user: Any, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
     if organisation_id is None:
         return queryset.none()
     path = getattr(queryset.model, "ORGANISATION_PATH", None)
-    if not path:
+    by_organisation = getattr(queryset.model, "scope_for_organisation", None)
+    if path:
+        queryset = queryset.filter(**{path: organisation_id})
+    elif by_organisation is not None:
+        # Objects shared between customers (a handbook article for several of them) say so themselves.
+        queryset = by_organisation(queryset, organisation_id)
+    else:
         raise TypeError(f"{queryset.model.__name__} has no ORGANISATION_PATH; contacts cannot be scoped to it.")
-    queryset = queryset.filter(**{path: organisation_id})
     narrow = getattr(queryset.model, "scope_for_contact", None)
     return narrow(queryset, user) if narrow else queryset
 
