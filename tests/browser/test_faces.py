@@ -46,9 +46,13 @@ def test_agent_reaches_the_desk(
 ) -> None:
     log_in(page, live_server.url, "agent@supplier.example", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/desk/")
+    expect(page.locator("#queue-empty")).to_be_visible()
+    screenshot(page, "desk-fi")
+    assert page.console_problems == []  # type: ignore[attr-defined]
+    assert axe_violations(browser, f"{live_server.url}/desk/", page.context.cookies()) == []
+    page.goto(f"{live_server.url}/desk/customers/")
     expect(page.get_by_role("table")).to_contain_text("Org A Oy")
     expect(page.get_by_role("table")).to_contain_text("Org B Ab")
-    screenshot(page, "desk-fi")
     assert page.console_problems == []  # type: ignore[attr-defined]
     assert axe_violations(browser, f"{live_server.url}/desk/", page.context.cookies()) == []
 

@@ -52,6 +52,6 @@ def test_portal_shows_own_organisation_only(client: Client, anna: Any, bertil: A
 
 def test_desk_lists_every_customer(client: Client, agent: Any, anna: Any, bertil: Any) -> None:
     client.force_login(agent)
-    html = client.get("/desk/").content.decode()
+    html = client.get("/desk/customers/").content.decode()
     assert "Org A Oy" in html
     assert "Org B Ab" in html
