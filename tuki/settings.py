@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "tuki.sla",
     "tuki.tickets",
     "tuki.mail",
+    "tuki.handbook",
+    "tuki.catalogue",
     "tuki.portal",
     "tuki.desk",
 ]

@@ -5,7 +5,10 @@ from tuki.core.health import healthz
 
 urlpatterns = [
     path("", include("tuki.portal.urls")),
+    path("", include("tuki.catalogue.urls")),
+    path("portal/handbook/", include("tuki.handbook.urls")),
     path("accounts/", include("tuki.accounts.urls")),
+    path("desk/handbook/", include("tuki.handbook.desk_urls")),
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -93,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     on_duty = models.BooleanField(
         _("on duty"), default=True, help_text=_("Staff on duty receive SLA warnings for unassigned requests.")
     )
+    mail_notifications = models.BooleanField(
+        _("mail about my support requests"),
+        default=True,
+        help_text=_("Replies and state changes of the requests you filed or are copied on."),
+    )
     sla_digest = models.BooleanField(
         _("SLA warnings as a digest"), default=False, help_text=_("One mail an hour instead of one per warning.")
     )

@@ -17,6 +17,8 @@ from tuki.agreements.models import Priority
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
+from tuki.handbook.selectors import article_from_form, ticket_handbook
+from tuki.handbook.services import ticket_link_article, ticket_unlink_article
 from tuki.sla.presentation import ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
@@ -55,6 +57,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         .select_related("user")
         .order_by("user__full_name"),
         "merged": Ticket.objects.filter(merged_into=ticket).only("pk"),
+        "handbook": ticket_handbook(user, ticket),
     }
     return render(request, "desk/ticket.html", context)
 
@@ -97,6 +100,12 @@ def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
             ticket_merge(actor=user, duplicate=ticket, into=into)
             messages.success(request, _("Merged into %(identifier)s.") % {"identifier": into.identifier})
             return redirect("desk:ticket", identifier=into.identifier)
+        elif action == "link_article":
+            ticket_link_article(actor=user, ticket=ticket, article=article_from_form(user, post.get("article", "")))
+            messages.success(request, _("Handbook article linked."))
+        elif action == "unlink_article":
+            ticket_unlink_article(actor=user, ticket=ticket, article=article_from_form(user, post.get("article", "")))
+            messages.success(request, _("Handbook article unlinked."))
         else:
             raise ValueError(action)
     except (TransitionError, PermissionDenied) as error:

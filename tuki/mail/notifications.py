@@ -67,7 +67,12 @@ def _customer_side(ticket: Ticket) -> list[User]:
     """The requester and the contacts in copy who are still active contacts of the request's customer."""
     # The organisation filter is a second lock: copies are checked when set, but a mail must never leak.
     contacts = Q(contact__pk=ticket.requester_id) | Q(contact__cc_tickets=ticket)
-    active = Q(contact__deactivated_at__isnull=True, contact__organisation=ticket.organisation_id, is_active=True)
+    active = Q(
+        contact__deactivated_at__isnull=True,
+        contact__organisation=ticket.organisation_id,
+        is_active=True,
+        mail_notifications=True,
+    )
     users = User.objects.filter(contacts, active).distinct().order_by("pk")
     return sorted(users, key=lambda user: user.pk != ticket.requester.user_id)  # the requester first
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import views
+from tuki.portal import profile, requests, views
 
 app_name = "portal"
 
@@ -8,7 +8,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.dashboard, name="dashboard"),
     path("portal/agreement/", views.agreement, name="agreement"),
-    path("portal/requests/<str:identifier>/", views.ticket_detail, name="ticket"),
-    path("portal/requests/<str:identifier>/action/", views.ticket_action, name="ticket_action"),
-    path("portal/requests/<str:identifier>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("portal/profile/", profile.profile, name="profile"),
+    path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),
+    path("portal/requests/", requests.request_list, name="requests"),
+    path("portal/requests/new/", requests.new_request, name="new_request"),
+    path("portal/requests/export.csv", requests.request_export, name="export"),
+    path("portal/requests/<str:identifier>/", requests.ticket_detail, name="ticket"),
+    path("portal/requests/<str:identifier>/timeline/", requests.ticket_timeline, name="timeline"),
+    path("portal/requests/<str:identifier>/action/", requests.ticket_action, name="ticket_action"),
+    path("portal/requests/<str:identifier>/files/<int:attachment_id>/", requests.attachment, name="attachment"),
 ]

@@ -19,8 +19,10 @@ class Command(BaseCommand):
             self.stdout.write("Database has users already; demo data not seeded.")
         else:
             from tuki.agreements.demo import seed_agreements, seed_requests
+            from tuki.catalogue.demo import seed_catalogue
+            from tuki.handbook.demo import seed_handbook
 
-            created = seed_demo() + seed_agreements() + seed_requests()
+            created = seed_demo() + seed_agreements() + seed_requests() + seed_handbook() + seed_catalogue()
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} records created)."))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

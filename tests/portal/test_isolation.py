@@ -1,0 +1,90 @@
+"""anna (org A) requests every portal URL with every object id of org B: all answer 404, and no list, count,
+search or CSV includes anything of org B."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, get_resolver
+
+from tuki.tickets.services import ticket_create, ticket_reply
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+MARKERS = ("Org B Ab", "Bertil", "bertil@org-b.example", "ORG-B-SECRET")
+
+
+@pytest.fixture
+def org_b_world(bertil: Any, agreement_b: Any, agent: Any) -> dict[str, list[Any]]:
+    ticket = ticket_create(actor=bertil, requester=bertil.contact, subject="ORG-B-SECRET fault")
+    event = ticket_reply(
+        actor=agent,
+        ticket=ticket,
+        body="ORG-B-SECRET answer",
+        files=[SimpleUploadedFile("b.pdf", PDF, content_type="application/pdf")],
+    )
+    return {
+        "identifier": [ticket.identifier, f"sr-{ticket.pk}"],
+        "attachment_id": [event.attachments.get().pk],
+        "slug": [],
+    }
+
+
+def _portal_patterns() -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in get_resolver().url_patterns:
+        for pattern in getattr(entry, "url_patterns", [entry]):
+            name = getattr(pattern, "name", None)
+            namespace = getattr(entry, "namespace", None)
+            if namespace in ("portal", "handbook"):
+                found.append((f"{namespace}:{name}", pattern))
+    return found
+
+
+def test_every_portal_url_with_org_b_ids_is_404(client: Client, anna: Any, agreement_a: Any, org_b_world: Any) -> None:
+    from django.urls import reverse
+
+    client.force_login(anna)
+    checked = 0
+    for name, pattern in _portal_patterns():
+        keys = list(pattern.pattern.converters)
+        if not keys:
+            continue
+        unknown = [key for key in keys if key not in org_b_world]
+        assert not unknown, f"{name} takes {unknown}: add org B ids for it to this test"
+        combos: list[dict[str, Any]] = [{}]
+        for key in keys:
+            combos = [{**combo, key: value} for combo in combos for value in org_b_world[key]]
+        if name.startswith("portal:") and "attachment_id" in keys:
+            # Anna's own request id with org B's attachment: still nothing.
+            own = ticket_create(actor=anna, requester=anna.contact, subject="Own")
+            combos.append({"identifier": own.identifier, "attachment_id": org_b_world["attachment_id"][0]})
+        for kwargs in combos:
+            url = reverse(name, kwargs=kwargs)
+            # A POST-only address answers 405 to a GET whatever the id, which tells nothing either.
+            assert client.get(url).status_code in (404, 405), url
+            assert client.post(url, {"action": "reply", "body": "x", "to": "cancelled"}).status_code == 404, url
+            checked += 1
+    assert checked >= 5
+
+
+def test_lists_counts_search_and_csv_show_nothing_of_org_b(
+    client: Client, anna: Any, agreement_a: Any, org_b_world: Any
+) -> None:
+    from django.urls import reverse
+
+    client.force_login(anna)
+    pages = [
+        reverse(name)
+        for name, pattern in _portal_patterns()
+        if not pattern.pattern.converters and name not in ("portal:home",)
+    ]
+    pages += ["/portal/requests/?status=all", "/portal/requests/?status=all&q=fault"]
+    pages += ["/portal/requests/export.csv?status=all"]
+    for url in pages:
+        response = client.get(url)
+        body = response.content.decode("utf-8-sig", errors="replace")
+        for marker in MARKERS:
+            assert marker not in body, (url, marker)

@@ -1,0 +1,1 @@
+"""The public service catalogue: service descriptions (palvelukuvaukset) and how to reach support."""

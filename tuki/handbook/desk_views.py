@@ -1,0 +1,75 @@
+"""The handbook on the agents' desk: read, search, write and publish articles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tuki.core.permissions import staff_required
+from tuki.core.scoping import visible_to
+from tuki.handbook.forms import ArticleForm
+from tuki.handbook.models import Article
+from tuki.handbook.selectors import MAX_QUERY_LENGTH, article_get_by_pk, search_articles
+from tuki.handbook.services import article_save
+
+
+@staff_required
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    articles = visible_to(request.user, Article)
+    if query:
+        articles = search_articles(articles, query)
+    articles = articles.select_related("category").prefetch_related("organisations").defer("body", "search_text")
+    return render(request, "handbook/desk/list.html", {"articles": articles, "query": query})
+
+
+@staff_required
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = article_get_by_pk(request.user, pk)
+    return render(
+        request,
+        "handbook/desk/article.html",
+        {"article": article, "organisations": article.organisations.all()},
+    )
+
+
+@staff_required
+def article_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, None)
+
+
+@staff_required
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(request, article_get_by_pk(request.user, pk))
+
+
+def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
+    if request.method == "POST":
+        form = ArticleForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = article_save(actor=request.user, article=article, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The article is saved."))
+                return redirect("desk_handbook:detail", pk=saved.pk)
+    else:
+        form = ArticleForm.for_article(article) if article else ArticleForm()
+    return render(request, "handbook/desk/form.html", {"form": form, "article": article})
+
+
+def _add_errors(form: ArticleForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

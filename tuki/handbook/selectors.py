@@ -1,0 +1,142 @@
+"""Reads of the handbook, always through the reader's scope (:func:`tuki.core.scoping.visible_to`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from tuki.core.scoping import get_visible_or_404, visible_to
+from tuki.handbook.models import Article, Category, TicketArticle
+from tuki.tickets.models import Ticket
+
+MAX_QUERY_LENGTH = 200
+
+
+def search_articles(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
+    """Best matches first. PostgreSQL full-text search where available; every word as a substring on SQLite."""
+    text = text.strip()[:MAX_QUERY_LENGTH]
+    if not text:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(text, config="simple", search_type="websearch")
+        # The filter uses the indexed column (migration 0002); the rank weighs a match in the title higher.
+        weighted = SearchVector("title", weight="A", config="simple") + SearchVector(
+            "body", weight="B", config="simple"
+        )
+        return (
+            queryset.annotate(search=SearchVector("search_text", config="simple"))
+            .filter(search=query)
+            .annotate(rank=SearchRank(weighted, query))
+            .order_by("-rank", "title")
+        )
+    # Words only: websearch operators and quotes mean nothing to a substring match.
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return queryset.none()
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    in_title = Q()
+    for word in words:
+        in_title &= Q(title__icontains=word)
+    return queryset.annotate(
+        in_title=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-in_title", "title")
+
+
+def article_search(user: Any, text: str) -> QuerySet[Article]:
+    return search_articles(visible_to(user, Article), text).select_related("category")
+
+
+def suggest_articles(user: Any, text: str, limit: int = 5) -> list[Article]:
+    """A few articles the user may read that match what they are typing (for the new-request form)."""
+    limit = max(0, min(limit, 5))
+    if len(text.strip()) < 3 or not limit:
+        return []
+    return list(article_search(user, text).only("pk", "slug", "title", "language", "category__name")[:limit])
+
+
+def article_get(user: Any, slug: str) -> Article:
+    """One article by its address; one the user may not read does not exist (404)."""
+    return get_visible_or_404(user, Article.objects.select_related("category"), slug=slug)
+
+
+def article_get_by_pk(user: Any, pk: int) -> Article:
+    return get_visible_or_404(user, Article.objects.select_related("category", "author"), pk=pk)
+
+
+def article_from_form(user: Any, value: str) -> Article:
+    """The article a form names by its id; one the user may not see is no choice at all."""
+    article = visible_to(user, Article).filter(pk=int(value)).first() if value.strip().isdigit() else None
+    if article is None:
+        raise ValidationError(_("Choose a handbook article."))
+    return article
+
+
+@dataclass
+class Section:
+    category: Category | None
+    articles: list[Article] = field(default_factory=list)
+
+
+def articles_by_category(user: Any) -> list[Section]:
+    """The user's articles grouped by category in the categories' order; those without one come last.
+
+    Built from the articles, not the categories, so that a category with nothing for this reader is not shown.
+    """
+    sections: dict[int | None, Section] = {}
+    articles = visible_to(user, Article).select_related("category").defer("body", "search_text")
+    for article in articles.order_by("category__order", "category__name", "title"):
+        section = sections.setdefault(article.category_id, Section(article.category))
+        section.articles.append(article)
+    uncategorised = sections.pop(None, None)
+    return [*sections.values(), *([uncategorised] if uncategorised else [])]
+
+
+def linked_articles(user: Any, ticket: Ticket) -> QuerySet[Article]:
+    """The articles linked to ``ticket`` that ``user`` may read (the request itself must be visible too)."""
+    links = visible_to(user, TicketArticle).filter(ticket=ticket).values("article_id")
+    return visible_to(user, Article).filter(pk__in=links).select_related("category").order_by("title")
+
+
+def readable_by_customer(articles: QuerySet[Article], organisation_id: int) -> set[int]:
+    """Which of ``articles`` the organisation's contacts can read, by the same rules as :func:`visible_to`.
+
+    The desk shows it next to a request's links: an agent may link a draft or another customer's article
+    for colleagues, and should see that the customer will not.
+    """
+    scoped = Article.scope_for_contact(Article.scope_for_organisation(articles, organisation_id), None)
+    return set(scoped.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    article: Article
+    customer_can_read: bool
+
+
+@dataclass(frozen=True)
+class TicketHandbook:
+    """The handbook box of a request on the desk: what is linked, and what could be."""
+
+    links: list[LinkRow]
+    choices: QuerySet[Article]
+
+
+def ticket_handbook(user: Any, ticket: Ticket) -> TicketHandbook:
+    linked = list(linked_articles(user, ticket))
+    readable = readable_by_customer(Article.objects.filter(pk__in=[a.pk for a in linked]), ticket.organisation_id)
+    choices = (
+        visible_to(user, Article)
+        .exclude(pk__in=[a.pk for a in linked])
+        .only("pk", "title", "published", "language")
+        .order_by("title")
+    )
+    return TicketHandbook(links=[LinkRow(a, a.pk in readable) for a in linked], choices=choices)

@@ -1,0 +1,112 @@
+"""Forms of Online Support Services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from tuki.accounts.models import BusinessUnit, Contact
+from tuki.agreements.models import Agreement, Priority
+from tuki.environments.models import Environment
+from tuki.sla.explain import format_duration
+from tuki.tickets.models import Kind
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def priority_choices(agreement: Agreement | None) -> list[tuple[int, str]]:
+    """Each priority with what it means under the customer's agreement."""
+    meaning = {
+        Priority.CRITICAL: gettext_lazy("production has stopped"),
+        Priority.HIGH: gettext_lazy("work is seriously hampered"),
+        Priority.NORMAL: gettext_lazy("a fault or need with a workaround"),
+        Priority.LOW: gettext_lazy("a question or small wish"),
+    }
+    choices = []
+    for value, label in Priority.choices:
+        text = f"{label} – {meaning[Priority(value)]}"
+        target = agreement.target_for(value) if agreement else None
+        if target is not None:
+            text += " · " + str(gettext_lazy("response %(response)s, resolution %(resolution)s")) % {
+                "response": format_duration(target.first_response),
+                "resolution": format_duration(target.resolution),
+            }
+        choices.append((value, text))
+    return choices
+
+
+class NewRequestForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("What happened, where, and what you expected. Markdown is allowed."),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Kind.choices, initial=Kind.INCIDENT)
+    priority = forms.TypedChoiceField(label=gettext_lazy("Priority"), coerce=int, initial=Priority.NORMAL)
+    environment = forms.ModelChoiceField(
+        label=gettext_lazy("Environment"), queryset=Environment.objects.none(), required=False
+    )
+    business_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Business unit"), queryset=BusinessUnit.objects.none(), required=False
+    )
+    cc = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Copies to colleagues"),
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachments = MultipleFileField(label=gettext_lazy("Attachments"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, contact: Contact, agreement: Agreement | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation_id = contact.organisation_id
+        fields: Any = self.fields
+        fields["priority"].choices = priority_choices(agreement)
+        environments = agreement.environments.all() if agreement else Environment.objects.none()
+        fields["environment"].queryset = environments
+        fields["business_unit"].queryset = BusinessUnit.objects.filter(organisation_id=organisation_id, is_active=True)
+        fields["business_unit"].initial = contact.business_unit_id
+        fields["cc"].queryset = (
+            Contact.objects.filter(organisation_id=organisation_id, deactivated_at__isnull=True, user__is_active=True)
+            .exclude(pk=contact.pk)
+            .select_related("user")
+        )
+        fields["cc"].label_from_instance = lambda c: c.user.full_name
+
+
+class RequestFilterForm(forms.Form):
+    STATUS = [
+        ("open", gettext_lazy("Open")),
+        ("closed", gettext_lazy("Resolved and closed")),
+        ("all", gettext_lazy("All")),
+    ]
+    status = forms.ChoiceField(label=gettext_lazy("Show"), choices=STATUS, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"), choices=[("", gettext_lazy("All")), *Kind.choices], required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=gettext_lazy("Priority"),
+        choices=[("", gettext_lazy("All")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)

@@ -1,0 +1,225 @@
+"""A contact's support requests: file one, follow them, reply, confirm, reopen, cancel, export."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuki.agreements.services import agreement_for
+from tuki.core.permissions import contact_required
+from tuki.core.scoping import visible_to
+from tuki.portal.forms import NewRequestForm, RequestFilterForm
+from tuki.sla.deadlines import stored_state
+from tuki.sla.explain import STATE_LABELS
+from tuki.sla.presentation import ticket_clocks
+from tuki.tickets.downloads import attachment_response
+from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS, TransitionError
+from tuki.tickets.models import OPEN_STATES, State, Ticket, TicketEvent
+from tuki.tickets.selectors import ticket_get
+from tuki.tickets.services import ticket_create, ticket_reply, ticket_transition
+
+LIST_SIZE = 100
+
+
+@contact_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    contact = user.contact
+    agreement = agreement_for(contact.organisation_id, timezone.localdate())
+    form = NewRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        contact=contact,
+        agreement=agreement,
+        initial={"submission_key": secrets.token_urlsafe(24)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_create(
+                actor=user,
+                requester=contact,
+                subject=data["subject"],
+                description=data["description"],
+                kind=data["kind"],
+                priority=data["priority"],
+                environment=data["environment"],
+                business_unit=data["business_unit"],
+                cc=list(data["cc"]),
+                files=data["attachments"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                field = "attachments" if field == "files" else field
+                form.add_error(field if field in form.fields else None, problems)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your support request %(identifier)s is filed.") % {"identifier": ticket.identifier}
+            )
+            return redirect("portal:ticket", identifier=ticket.identifier)
+    return render(request, "portal/new_request.html", {"form": form, "agreement": agreement})
+
+
+def _customer_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Subject, description and public messages only: internal notes never answer a customer's search."""
+    for word in text.split()[:10]:
+        public_message = TicketEvent.objects.filter(ticket=OuterRef("pk"), public=True, body__icontains=word)
+        queryset = queryset.filter(Q(subject__icontains=word) | Q(description__icontains=word) | Exists(public_message))
+    return queryset
+
+
+def _filtered(user: Any, form: RequestFilterForm) -> QuerySet[Ticket]:
+    queryset = visible_to(user, Ticket).select_related("requester__user", "environment")
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "open"
+    if status == "open":
+        queryset = queryset.filter(state__in=OPEN_STATES)
+    elif status == "closed":
+        queryset = queryset.exclude(state__in=OPEN_STATES)
+    if data.get("kind"):
+        queryset = queryset.filter(kind=data["kind"])
+    if data.get("priority"):
+        queryset = queryset.filter(priority=data["priority"])
+    if data.get("q"):
+        queryset = _customer_search(queryset, data["q"])
+    return queryset.order_by("-created_at")
+
+
+@contact_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = RequestFilterForm(request.GET or None)
+    now = timezone.now()
+    rows = []
+    for ticket in _filtered(request.user, form)[:LIST_SIZE]:
+        sla, due = stored_state(ticket, now)
+        rows.append({"ticket": ticket, "sla": sla, "sla_label": STATE_LABELS[sla] if sla else "", "due": due})
+    query = request.GET.urlencode()
+    return render(request, "portal/requests.html", {"form": form, "rows": rows, "query": query})
+
+
+@contact_required
+def request_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV, for the customer's own follow-up (opens in Excel: UTF-8 with BOM, semicolons)."""
+    form = RequestFilterForm(request.GET or None)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="support-requests.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Request"),
+            _("Subject"),
+            _("State"),
+            _("Priority"),
+            _("Type"),
+            _("Requester"),
+            _("Environment"),
+            _("Received"),
+            _("Resolved"),
+        ]
+    )
+    for ticket in _filtered(request.user, form).iterator():
+        writer.writerow(
+            [
+                ticket.identifier,
+                _spreadsheet_safe(ticket.subject),
+                ticket.get_state_display(),
+                ticket.get_priority_display(),
+                ticket.get_kind_display(),
+                ticket.requester.user.full_name,
+                ticket.environment.name if ticket.environment else "",
+                timezone.localtime(ticket.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(ticket.resolved_at).strftime("%Y-%m-%d %H:%M") if ticket.resolved_at else "",
+            ]
+        )
+    return response
+
+
+def _spreadsheet_safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _timeline_events(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
+
+
+@contact_required
+def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    user: Any = request.user
+    ticket = ticket_get(user, identifier)
+    transitions = [
+        (to.value, CUSTOMER_ACTIONS[to])
+        for (current, to), who in TRANSITIONS.items()
+        if current == ticket.state and REQUESTER in who and to in CUSTOMER_ACTIONS
+    ]
+    context = {
+        "ticket": ticket,
+        "clocks": ticket_clocks(ticket, timezone.now()),
+        "events": _timeline_events(user, ticket),
+        "transitions": transitions,
+        "linked_articles": _linked_articles(user, ticket),
+    }
+    return render(request, "portal/ticket.html", context)
+
+
+def _linked_articles(user: Any, ticket: Ticket) -> list[Any]:
+    try:
+        from tuki.handbook.selectors import linked_articles
+    except ImportError:  # the handbook app is optional in this layer
+        return []
+    return list(linked_articles(user, ticket))
+
+
+@contact_required
+def ticket_timeline(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The timeline alone, polled by the request page so new replies show without a reload."""
+    ticket = ticket_get(request.user, identifier)
+    context = {
+        "ticket": ticket,
+        "events": _timeline_events(request.user, ticket),
+        "attachment_url": "portal:attachment",
+    }
+    return render(request, "tickets/_timeline.html", context)
+
+
+@contact_required
+@require_POST
+def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
+    user: Any = request.user
+    ticket = ticket_get(user, identifier)
+    try:
+        if request.POST.get("action") == "reply":
+            ticket_reply(
+                actor=user, ticket=ticket, body=request.POST.get("body", ""), files=request.FILES.getlist("files")
+            )
+            messages.success(request, _("Your reply is sent."))
+        else:
+            ticket_transition(actor=user, ticket=ticket, to=State(request.POST.get("to", "")))
+    except (TransitionError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except ValueError:
+        raise PermissionDenied from None
+    return redirect("portal:ticket", identifier=ticket.identifier)
+
+
+@contact_required
+def attachment(request: HttpRequest, identifier: str, attachment_id: int) -> HttpResponse:
+    response: Any = attachment_response(request, identifier, attachment_id)
+    return response  # a streaming FileResponse
