@@ -15,6 +15,7 @@ from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.handbook.models import Article, Category, TicketArticle
 from tuki.tickets.models import Ticket
 
+SUGGEST_WORDS = 12
 MAX_QUERY_LENGTH = 200
 
 
@@ -56,11 +57,34 @@ def article_search(user: Any, text: str) -> QuerySet[Article]:
 
 
 def suggest_articles(user: Any, text: str, limit: int = 5) -> list[Article]:
-    """A few articles the user may read that match what they are typing (for the new-request form)."""
+    """A few articles the user may read that match what they are typing (for the new-request form).
+
+    Unlike the search box, any significant word may match: a description is long and mostly not in any article;
+    the articles matching most of its words come first.
+    """
     limit = max(0, min(limit, 5))
-    if len(text.strip()) < 3 or not limit:
+    words = list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 4))[:SUGGEST_WORDS]
+    if not words or not limit:
         return []
-    return list(article_search(user, text).only("pk", "slug", "title", "language", "category__name")[:limit])
+    queryset = visible_to(user, Article)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(" or ".join(words), config="simple", search_type="websearch")
+        found: QuerySet[Any] = (
+            queryset.annotate(search=SearchVector("search_text", config="simple"))
+            .filter(search=query)
+            .annotate(rank=SearchRank(SearchVector("search_text", config="simple"), query))
+            .order_by("-rank", "title")
+        )
+    else:
+        matches = [Case(When(search_text__contains=w, then=Value(1)), default=Value(0)) for w in words]
+        any_word = Q()
+        for word in words:
+            any_word |= Q(search_text__contains=word)
+        score = sum(matches[1:], matches[0])
+        found = queryset.filter(any_word).annotate(score=score).order_by("-score", "title")
+    return list(found.only("pk", "slug", "title", "language", "category__name")[:limit])
 
 
 def article_get(user: Any, slug: str) -> Article:
