@@ -13,6 +13,9 @@ from huey.contrib import djhuey
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
 
+# The real-browser fixtures (one Chromium for the whole run), for tests in any folder.
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, log_in, screenshot
+from tests.browser_fixtures import axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD, speaks
 from tuki.tickets.models import State, Ticket
 from tuki.tickets.services import ticket_reply, ticket_transition

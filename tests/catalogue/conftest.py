@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 - the browser fixtures, for test_browser.py
 from tuki.catalogue.models import ServiceDescription
 
 

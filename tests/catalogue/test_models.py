@@ -48,7 +48,7 @@ def test_finnish_title_and_summary_are_required(db: Any) -> None:
     with pytest.raises(ValidationError) as error:
         make_service(title_fi="", summary_fi="")
     assert set(error.value.message_dict) == {"title_fi", "summary_fi"}
-    assert "Finnish title" in error.value.message_dict["title_fi"][0]
+    assert "suomenkielinen otsikko" in error.value.message_dict["title_fi"][0]
     assert not ServiceDescription.objects.exists()
 
 
@@ -63,7 +63,7 @@ def test_a_translation_is_all_or_nothing(db: Any) -> None:
 def test_slug_is_unique(support_service: ServiceDescription) -> None:
     with pytest.raises(ValidationError) as error:
         make_service(title_fi="Toinen")
-    assert "already uses this address" in error.value.message_dict["slug"][0]
+    assert "käyttää jo tätä osoitetta" in error.value.message_dict["slug"][0]
 
 
 def test_published_services_are_in_catalogue_order(

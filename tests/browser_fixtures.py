@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 AXE = sorted((ROOT / "var" / "axe").glob("axe-*.min.js"))
 CHROMIUM = "/usr/bin/chromium"
