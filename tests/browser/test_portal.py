@@ -145,3 +145,19 @@ def test_anna_files_and_follows_a_request_to_resolution(
     assert response is not None and response.status == 404
     page.goto(f"{live_server.url}/portal/requests/?status=all")
     expect(page.locator("main")).not_to_contain_text(ticket.identifier)
+
+
+def test_portal_pages_fit_a_phone(browser: Browser, live_server: Any, anna: Any, agreement_a: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="fi-FI", is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "anna@org-a.example", PASSWORD)
+    for path in ("/portal/", "/portal/requests/new/", "/portal/requests/", "/portal/handbook/", "/portal/agreement/"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            "() => Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > 376).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+        )
+        assert width <= 375, (path, width, wide)
+    screenshot(page, "portal-agreement-phone-fi")
+    context.close()
