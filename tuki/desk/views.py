@@ -56,10 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "queues": [(key, label, counts.get(key)) for key, label in QUEUES.items()],
         "queue_query": urlencode(kept),
         "page_query": urlencode({**kept, "queue": params["queue"]}),
-        "organisations": visible_to(user, Organisation).filter(is_active=True).only("pk", "name"),
-        "environments": visible_to(user, Environment)
-        .select_related("organisation")
-        .only("pk", "name", "organisation__name"),
+        # Plain dicts: the filter lists render every option on every page, and a template resolves a dict's
+        # keys faster than a model's attributes (bench/desk.py: a third of the lists' cost at 200 customers).
+        "organisations": [
+            {"pk": pk, "name": name}
+            for pk, name in visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name")
+        ],
+        "environments": [
+            {"pk": pk, "name": name, "organisation": {"name": organisation}}
+            for pk, name, organisation in visible_to(user, Environment).values_list("pk", "name", "organisation__name")
+        ],
         "staff": _staff(user),
         "states": State.choices,
         "priorities": Priority.choices,
