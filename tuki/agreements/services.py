@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 from decimal import Decimal
+from time import time_ns
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone as django_timezone
@@ -69,6 +71,8 @@ def calendar_changed(calendar: ServiceCalendar) -> None:
     """Every open deadline measured on this calendar is recomputed once the change is committed."""
     from tuki.sla.tasks import recompute_deadlines_for_calendar
 
+    agreements_bump_version()
+    transaction.on_commit(agreements_bump_version)
     calendar_id = calendar.pk
     transaction.on_commit(lambda: recompute_deadlines_for_calendar(calendar_id))
 
@@ -129,17 +133,50 @@ def agreement_save(
 def agreement_changed(agreement: Agreement) -> None:
     from tuki.sla.tasks import recompute_deadlines_for_agreement
 
+    agreements_bump_version()
+    transaction.on_commit(agreements_bump_version)
     agreement_id = agreement.pk
     transaction.on_commit(lambda: recompute_deadlines_for_agreement(agreement_id))
 
 
 def agreement_for(organisation_id: int, day: date) -> Agreement | None:
-    """The organisation's agreement in force on ``day`` (the latest-starting one if several overlap)."""
-    return (
-        Agreement.objects.filter(organisation_id=organisation_id, valid_from__lte=day)
-        .exclude(valid_until__lt=day)
-        .select_related("service_calendar", "on_call_calendar")
-        .prefetch_related("targets")
-        .order_by("-valid_from")
-        .first()
-    )
+    """The organisation's agreement in force on ``day`` (the latest-starting one if several overlap).
+
+    Every new request asks this, so answers are kept per process and dropped whenever any agreement or calendar
+    changes anywhere (a version number in the shared cache, bumped by agreement_changed and calendar_changed).
+    """
+    key = (organisation_id, day, _agreements_version())
+    if key not in _agreement_answers:
+        if len(_agreement_answers) > AGREEMENT_CACHE_SIZE:
+            _agreement_answers.clear()
+        _agreement_answers[key] = (
+            Agreement.objects.filter(organisation_id=organisation_id, valid_from__lte=day)
+            .exclude(valid_until__lt=day)
+            .select_related("service_calendar", "on_call_calendar")
+            .prefetch_related("targets")
+            .order_by("-valid_from")
+            .first()
+        )
+    return _agreement_answers[key]
+
+
+AGREEMENT_CACHE_SIZE = 4096
+_VERSION_KEY = "tuki:agreements:version"
+_agreement_answers: dict[tuple[int, date, int], Agreement | None] = {}
+
+
+def _agreements_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        # Start from the clock, not from 1: a version lost from the cache must never come back as an old number.
+        cache.add(_VERSION_KEY, time_ns() // 1000, timeout=None)
+        version = cache.get(_VERSION_KEY, 0)
+    return int(version)
+
+
+def agreements_bump_version() -> None:
+    """Make every process forget the agreements it knows (after a change to any agreement or calendar)."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, time_ns() // 1000, timeout=None)

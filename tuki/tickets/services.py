@@ -86,7 +86,8 @@ def ticket_create(
         created_at=now,
         updated_at=now,
     )
-    ticket.full_clean(exclude=["submission_key"])
+    # The related rows were just loaded and checked above; re-reading each one would double the queries.
+    ticket.full_clean(exclude=["submission_key", *RELATED_FIELDS], validate_unique=False)
     refresh_deadlines(ticket, now)
     try:
         with transaction.atomic():
@@ -97,7 +98,9 @@ def ticket_create(
         if submission_key and earlier is not None:
             return earlier
         raise
-    ticket.cc_contacts.set([c for c in cc if c.pk != requester.pk])
+    copies = [c for c in cc if c.pk != requester.pk]
+    if copies:
+        ticket.cc_contacts.set(copies)
     event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now, data={"channel": channel}
     )
@@ -105,6 +108,9 @@ def ticket_create(
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
     transaction.on_commit(partial(notify_event, event.pk), robust=True)
     return ticket
+
+
+RELATED_FIELDS = ("organisation", "requester", "agreement", "environment", "business_unit", "assignee", "merged_into")
 
 
 def _check_same_organisation(
