@@ -146,7 +146,12 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking with the busy timeout.
     # One file per test run, so that two runs in one checkout never share a database.
     _database["TEST"] = {"NAME": str(VAR_DIR / f"test-tuki-{os.getpid()}.sqlite3")}
-elif _database["ENGINE"] != "django.db.backends.postgresql":
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare the statements a page repeats on every request (the request
+    # page's wide join is planned once per connection instead of every time).
+    if env.get_bool("TUKI_PG_PREPARED_STATEMENTS", default=True):
+        _database["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+else:
     raise ImproperlyConfigured("DATABASE_URL must name a SQLite or PostgreSQL database.")
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -249,6 +254,45 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def _positive(name: str, value: int, maximum: int | None = None) -> int:
+    if value < 1 or (maximum is not None and value > maximum):
+        limit = f" and at most {maximum}" if maximum is not None else ""
+        raise ImproperlyConfigured(f"{name} must be at least 1{limit}; got {value}.")
+    return value
+
+
+# Inbound mail (tuki.mail.intake). The IMAP poller runs when TUKI_MAIL_IMAP_HOST is set; the MTA pipe
+# (`manage.py mail_intake`) needs no settings. Messages over TUKI_MAIL_MAX_MB are kept but not processed.
+TUKI_MAIL_IMAP_HOST = env.get_str("TUKI_MAIL_IMAP_HOST")
+TUKI_MAIL_IMAP_SSL = env.get_bool("TUKI_MAIL_IMAP_SSL", default=True)
+TUKI_MAIL_IMAP_PORT = _positive(
+    "TUKI_MAIL_IMAP_PORT", env.get_int("TUKI_MAIL_IMAP_PORT", 993 if TUKI_MAIL_IMAP_SSL else 143), 65535
+)
+TUKI_MAIL_IMAP_USER = env.get_str("TUKI_MAIL_IMAP_USER")
+TUKI_MAIL_IMAP_PASSWORD = env.secret("TUKI_MAIL_IMAP_PASSWORD")
+TUKI_MAIL_IMAP_FOLDER = env.get_str("TUKI_MAIL_IMAP_FOLDER", "INBOX")
+# Where processed mail goes ("/" separates levels, whatever the server uses). Empty: processed mail stays
+# in the folder, flagged \Seen and with the keyword TUKI_MAIL_IMAP_KEYWORD.
+TUKI_MAIL_IMAP_PROCESSED_FOLDER = env.get_str("TUKI_MAIL_IMAP_PROCESSED_FOLDER", "Tuki/Processed")
+TUKI_MAIL_IMAP_KEYWORD = env.get_str("TUKI_MAIL_IMAP_KEYWORD", "TukiProcessed")
+TUKI_MAIL_IMAP_TIMEOUT = _positive("TUKI_MAIL_IMAP_TIMEOUT", env.get_int("TUKI_MAIL_IMAP_TIMEOUT", 60))
+if TUKI_MAIL_IMAP_HOST and not (TUKI_MAIL_IMAP_USER and TUKI_MAIL_IMAP_PASSWORD):
+    raise ImproperlyConfigured(
+        "TUKI_MAIL_IMAP_USER and TUKI_MAIL_IMAP_PASSWORD (or TUKI_MAIL_IMAP_PASSWORD_FILE) are required "
+        "when TUKI_MAIL_IMAP_HOST is set."
+    )
+if not TUKI_MAIL_IMAP_FOLDER:
+    raise ImproperlyConfigured("TUKI_MAIL_IMAP_FOLDER must name a folder; got an empty value.")
+if not TUKI_MAIL_IMAP_KEYWORD.isalnum():
+    raise ImproperlyConfigured(f"TUKI_MAIL_IMAP_KEYWORD must be letters and digits; got {TUKI_MAIL_IMAP_KEYWORD!r}.")
+TUKI_MAIL_MAX_BYTES = _positive("TUKI_MAIL_MAX_MB", env.get_int("TUKI_MAIL_MAX_MB", 25)) * 1024 * 1024
+TUKI_MAIL_PARSE_SECONDS = _positive("TUKI_MAIL_PARSE_SECONDS", env.get_int("TUKI_MAIL_PARSE_SECONDS", 5))
+# Automatic answers (to strangers, to oversized mail): at most this many per sender and hour.
+TUKI_MAIL_ANSWERS_PER_HOUR = _positive("TUKI_MAIL_ANSWERS_PER_HOUR", env.get_int("TUKI_MAIL_ANSWERS_PER_HOUR", 3))
+# A message that fails with a database error this many times in a row is quarantined instead of retried.
+TUKI_MAIL_MAX_ATTEMPTS = _positive("TUKI_MAIL_MAX_ATTEMPTS", env.get_int("TUKI_MAIL_MAX_ATTEMPTS", 5))
 
 LOGGING = {
     "version": 1,
