@@ -6,12 +6,12 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy install install-dev system-deps browser-deps messages lock clean
+.PHONY: run test lint check-deploy install install-dev system-deps browser-deps mail-deps messages lock clean
 
 run: install
 	@bash scripts/run.sh $(PORT)
 
-test: install-dev browser-deps
+test: install-dev browser-deps mail-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -49,6 +49,10 @@ system-deps:
 browser-deps:
 	@bash scripts/system_deps.sh chromium fonts-dejavu-core
 	@bash scripts/axe.sh
+
+# The mail tests run a real IMAP server: Debian's Dovecot, started by the tests on a free port of their own.
+mail-deps:
+	@bash scripts/system_deps.sh dovecot-imapd
 
 messages: install-dev
 	cd tuki && ../$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete --no-location

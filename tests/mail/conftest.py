@@ -54,3 +54,26 @@ def smtp_server(settings: Any) -> Iterator[Collector]:
         yield collector
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mail_media(settings: Any, tmp_path: Any) -> Any:
+    """Stored mail and attachments under the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def dovecot_server(tmp_path_factory: Any) -> Iterator[Any]:
+    """A real Dovecot IMAP server on a free localhost port, with a throwaway Maildir (see tests/mail/dovecot.py)."""
+    from tests.mail.dovecot import Dovecot
+
+    with Dovecot(tmp_path_factory.mktemp("imap")) as server:
+        yield server
+
+
+@pytest.fixture
+def dovecot(dovecot_server: Any) -> Any:
+    """The IMAP server with an empty mailbox: INBOX emptied and every other folder removed."""
+    dovecot_server.empty()
+    return dovecot_server

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +35,101 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class InboundStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted: a new request")
+    REPLIED = "replied", _("Accepted: a reply to a request")
+    REFUSED = "refused", _("Refused: not a named contact")
+    IGNORED = "ignored", _("Ignored: automatic mail")
+    QUARANTINED = "quarantined", _("Quarantined: could not be processed")
+    OVERSIZED = "oversized", _("Oversized")
+
+
+class InboundSource(models.TextChoices):
+    IMAP = "imap", _("IMAP mailbox")
+    PIPE = "pipe", _("Mail server pipe")
+
+
+class AnswerState(models.TextChoices):
+    NONE = "", _("No answer needed")
+    QUEUED = "queued", _("Answer queued")
+    SENT = "sent", _("Answer sent")
+    LIMITED = "limited", _("Not answered: too many answers to this sender")
+    SUPPRESSED = "suppressed", _("Not answered: automatic or own mail")
+
+
+class InboundMessage(models.Model):
+    """One mail that came in, whatever became of it: the intake's record and its exactly-once claim.
+
+    ``key`` is the Message-ID (or, for mail without one, the parser's fingerprint); it is unique, so the same
+    mail delivered twice, or fetched by two pollers at once, is taken once. The raw message is kept whole
+    through the storage API, so that nothing that came in is ever lost: agents can read, download, retry
+    (quarantined) and turn refused mail into a request.
+    """
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    message_id = models.CharField(_("message ID"), max_length=998, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=128, blank=True)
+    raw = models.FileField(_("raw message"), upload_to="mail/inbound/%Y/%m/", max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=8, choices=InboundSource.choices)
+    status = models.CharField(_("status"), max_length=16, choices=InboundStatus.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("support request"),
+    )
+    event = models.ForeignKey(
+        "tickets.TicketEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("event"),
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    answer = models.CharField(_("automatic answer"), max_length=12, choices=AnswerState.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # The desk's list: one status, newest first.
+            models.Index(fields=["status", "received_at"], name="mail_inbound_status_received"),
+            models.Index(fields=["received_at"], name="mail_inbound_received"),
+        ]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+
+    def __str__(self) -> str:
+        return f"{self.sender} {self.subject}"
+
+
+# The intake asks of every message whether the sender's organisation has an agreement in force, and caches the
+# answer (tuki.mail.intake.organisations_in_force); a saved or deleted agreement clears it at once.
+AGREEMENTS_CACHE_KEY = "tuki.mail.intake.organisations_in_force"
+
+
+@receiver(post_save, sender="agreements.Agreement")
+@receiver(post_delete, sender="agreements.Agreement")
+def _agreements_changed(**kwargs: Any) -> None:
+    cache.delete(AGREEMENTS_CACHE_KEY)

@@ -1,0 +1,163 @@
+"""Inbound mail on the desk: what came in and what became of it; retry, file for a contact, download.
+
+The mail is shown as text only (headers and the parsed plain text, escaped by the templates): the mail's HTML
+is never rendered, sanitised or not, and the original comes only as a download that browsers will not sniff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tuki.accounts.models import Contact
+from tuki.core.permissions import staff_required
+from tuki.desk.phone import callable_contacts
+from tuki.mail.intake import inbound_create_request, inbound_retry, parse_stored
+from tuki.mail.models import InboundMessage, InboundStatus
+
+PAGE_SIZE = 50
+# The list's tabs, in the order agents look at them; "" is everything.
+STATUS_TABS = [
+    ("", gettext_lazy("All")),
+    (InboundStatus.REFUSED, gettext_lazy("Refused")),
+    (InboundStatus.QUARANTINED, gettext_lazy("Quarantined")),
+    (InboundStatus.OVERSIZED, gettext_lazy("Oversized")),
+    (InboundStatus.IGNORED, gettext_lazy("Ignored")),
+    (InboundStatus.ACCEPTED, gettext_lazy("Accepted")),
+    (InboundStatus.REPLIED, gettext_lazy("Replies")),
+]
+FILEABLE = (InboundStatus.REFUSED, InboundStatus.IGNORED)
+
+
+class FileForContactForm(forms.Form):
+    requester: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
+        queryset=Contact.objects.none(),
+        label=gettext_lazy("Named contact person"),
+        help_text=gettext_lazy("The request is filed for this person; the mail's text and files go into it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["requester"]
+        field.queryset = callable_contacts()
+        field.label_from_instance = lambda c: f"{c.user.full_name} <{c.user.email}> – {c.organisation.name}"
+
+
+@staff_required
+def inbound_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in InboundStatus.values:
+        status = ""
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    records = InboundMessage.objects.select_related("ticket").only(
+        "received_at", "status", "reason", "sender", "sender_name", "subject", "source", "size", "answer", "ticket"
+    )
+    if status:
+        records = records.filter(status=status)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(records.order_by("-received_at", "-pk")[start : start + PAGE_SIZE + 1])
+    counts = dict(InboundMessage.objects.values_list("status").annotate(count=Count("pk")).order_by())
+    tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in STATUS_TABS]
+    context = {
+        "rows": rows[:PAGE_SIZE],
+        "status": status,
+        "tabs": tabs,
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+    }
+    return render(request, "desk/mail/list.html", context)
+
+
+@staff_required
+def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
+    return _detail(request, record, FileForContactForm() if _fileable(record) else None)
+
+
+def _detail(request: HttpRequest, record: InboundMessage, form: FileForContactForm | None) -> HttpResponse:
+    parsed = parse_stored(record)
+    context = {
+        "record": record,
+        "parsed": parsed,
+        "headers": sorted(parsed.headers.items()) if parsed is not None else [],
+        "attachments": [
+            {"name": a.name, "content_type": a.content_type, "size": len(a.data), "inline": a.inline}
+            for a in (parsed.attachments if parsed is not None else [])
+        ],
+        "form": form,
+        "oversized": record.status == InboundStatus.OVERSIZED,
+    }
+    return render(request, "desk/mail/detail.html", context)
+
+
+def _fileable(record: InboundMessage) -> bool:
+    return record.status in FILEABLE and record.ticket_id is None
+
+
+@staff_required
+@require_POST
+def inbound_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(InboundMessage, pk=pk)
+    try:
+        record = inbound_retry(actor=request.user, inbound=record)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("desk:mail_message", pk=pk)
+    if record.status == InboundStatus.QUARANTINED:
+        messages.error(request, _("The message still could not be processed; see the error below."))
+    else:
+        messages.success(request, _("The message was processed: %(status)s.") % {"status": record.get_status_display()})
+    return redirect("desk:mail_message", pk=pk)
+
+
+@staff_required
+@require_POST
+def inbound_file_request(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
+    if not _fileable(record):
+        messages.error(request, _("Only a refused message can be filed as a request."))
+        return redirect("desk:mail_message", pk=pk)
+    form = FileForContactForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket = inbound_create_request(
+                actor=request.user, inbound=record, requester=form.cleaned_data["requester"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Request %(identifier)s filed from the mail.") % {"identifier": ticket.identifier}
+            )
+            return redirect("desk:ticket", identifier=ticket.identifier)
+    return _detail(request, record, form)
+
+
+@staff_required
+def inbound_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original message, byte for byte, as a download that the browser neither shows nor sniffs."""
+    record = get_object_or_404(InboundMessage, pk=pk)
+    try:
+        handle = record.raw.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response: Any = FileResponse(handle, as_attachment=True, filename=f"message-{record.pk}.eml")
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response  # a streaming FileResponse
