@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.conftest import speaks
 from tests.mail.messages import EXE, PDF, PNG, mail
 from tuki.mail.intake import intake
 from tuki.mail.models import InboundMessage, InboundSource, InboundStatus
@@ -22,7 +23,8 @@ def take(raw: bytes) -> InboundMessage:
 
 @pytest.fixture
 def agent_client(client: Client, agent: Any) -> Client:
-    client.force_login(agent)
+    # The assertions read English text: this agent has chosen English (Finnish is the default).
+    client.force_login(speaks(agent, "en"))
     return client
 
 
