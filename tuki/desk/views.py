@@ -22,8 +22,8 @@ from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
 from tuki.desk.forms import PreferencesForm
 from tuki.environments.models import Environment
-from tuki.sla.deadlines import stored_state
 from tuki.sla.explain import STATE_LABELS
+from tuki.sla.presentation import sla_rows
 from tuki.tickets.lifecycle import TransitionError
 from tuki.tickets.models import Kind, State, Ticket
 from tuki.tickets.queues import QUEUES, SORT_LABELS, queue_counts, queue_page
@@ -43,10 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "") for key in (*QUERY_KEYS, "page")}
     params["queue"] = params["queue"] if params["queue"] in QUEUES else "open"
     page = queue_page(user, params, now)
-    rows = []
-    for ticket in page.tickets:
-        sla, due = stored_state(ticket, now)
-        rows.append({"ticket": ticket, "sla": sla, "sla_label": STATE_LABELS[sla] if sla else "", "due": due})
+    rows = sla_rows(page.tickets, now)
     kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}
     counts = queue_counts(user, now)
     context = {

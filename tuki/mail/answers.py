@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 
 from tuki.mail.loops import may_auto_answer
 from tuki.mail.models import AnswerState, InboundMessage, InboundStatus
-from tuki.mail.threading import LOOP_HEADER, mail_domain
+from tuki.mail.threading import automatic_headers, mail_domain
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +78,9 @@ def build_answer(record: InboundMessage) -> EmailMessage:
     subject = f"{SUBJECT_PREFIX}: {original}" if original else SUBJECT_PREFIX
     headers = {
         "Message-ID": answer_message_id(record),
-        "Auto-Submitted": "auto-replied",
-        "X-Auto-Response-Suppress": "All",
         "Precedence": "auto_reply",
         "Content-Language": "fi, en",
-        LOOP_HEADER: mail_domain(),
+        **automatic_headers("auto-replied"),
     }
     if record.message_id:
         headers["In-Reply-To"] = record.message_id

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from tuki.accounts.models import Role, User
 from tuki.core.markdown import render_markdown
 from tuki.mail.models import Notification
-from tuki.mail.threading import LOOP_HEADER, event_message_id, mail_domain, thread_message_id
+from tuki.mail.threading import automatic_headers, event_message_id, thread_message_id
 from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -135,11 +135,7 @@ def build_message(event: TicketEvent, recipient: User, message_id: str) -> Email
             "In-Reply-To": thread,
             "References": thread,
             "Content-Language": recipient.language,
-            # RFC 3834: automatic mail, so auto-responders (and our own intake) must not answer it.
-            "Auto-Submitted": "auto-generated",
-            # Exchange and Outlook honour this one instead, and then send no out-of-office replies to us.
-            "X-Auto-Response-Suppress": "All",
-            LOOP_HEADER: mail_domain(),
+            **automatic_headers(),
         },
     )
     message.attach_alternative(html, "text/html")

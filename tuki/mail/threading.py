@@ -73,3 +73,16 @@ def ticket_number_from_headers(*values: str | None) -> int | None:
             if number is not None:
                 return number
     return None
+
+
+def automatic_headers(kind: str = "auto-generated") -> dict[str, str]:
+    """The headers that mark Tuki's own automatic mail, so no auto-responder (nor our own intake) answers it.
+
+    ``kind`` is RFC 3834's Auto-Submitted value: "auto-generated" for notifications, "auto-replied" for answers.
+    """
+    return {
+        "Auto-Submitted": kind,
+        # Exchange and Outlook honour this one instead, and then send no out-of-office replies to us.
+        "X-Auto-Response-Suppress": "All",
+        LOOP_HEADER: mail_domain(),
+    }

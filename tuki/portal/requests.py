@@ -19,9 +19,7 @@ from tuki.agreements.services import agreement_for
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.portal.forms import NewRequestForm, RequestFilterForm
-from tuki.sla.deadlines import stored_state
-from tuki.sla.explain import STATE_LABELS
-from tuki.sla.presentation import ticket_clocks
+from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS, TransitionError
 from tuki.tickets.models import OPEN_STATES, State, Ticket, TicketEvent
@@ -102,10 +100,7 @@ def _filtered(user: Any, form: RequestFilterForm) -> QuerySet[Ticket]:
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     now = timezone.now()
-    rows = []
-    for ticket in _filtered(request.user, form)[:LIST_SIZE]:
-        sla, due = stored_state(ticket, now)
-        rows.append({"ticket": ticket, "sla": sla, "sla_label": STATE_LABELS[sla] if sla else "", "due": due})
+    rows = sla_rows(_filtered(request.user, form)[:LIST_SIZE], now)
     query = request.GET.urlencode()
     return render(request, "portal/requests.html", {"form": form, "rows": rows, "query": query})
 

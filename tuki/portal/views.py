@@ -15,8 +15,8 @@ from tuki.agreements.models import Agreement, Weekday
 from tuki.catalogue.selectors import published_services
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
-from tuki.sla.deadlines import stored_state
-from tuki.sla.explain import STATE_LABELS, format_duration
+from tuki.sla.explain import format_duration
+from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import State, Ticket
 from tuki.tickets.selectors import open_tickets
 
@@ -44,10 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     now = timezone.now()
     tickets = list(open_tickets(user)[:50])
-    rows: list[dict[str, Any]] = []
-    for ticket in tickets:
-        state, due = stored_state(ticket, now)
-        rows.append({"ticket": ticket, "sla": state, "sla_label": STATE_LABELS[state] if state else "", "due": due})
+    rows = sla_rows(tickets, now)
     recently = now - timedelta(days=30)
     context = {
         "organisation": visible_to(user, Organisation).get(),

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Role, User
-from tuki.mail.threading import LOOP_HEADER, mail_domain
+from tuki.mail.threading import automatic_headers
 from tuki.sla.models import NoticeKind, SlaNotice
 from tuki.tickets.models import Ticket
 
@@ -40,11 +40,6 @@ def notify(ticket: Ticket, kind: NoticeKind, due: datetime, now: datetime) -> li
     return notices
 
 
-def _headers() -> dict[str, str]:
-    # Tuki's own automatic mail: auto-responders and our own intake must not answer it.
-    return {"Auto-Submitted": "auto-generated", LOOP_HEADER: mail_domain(), "X-Auto-Response-Suppress": "All"}
-
-
 def send_notice(notice_id: int) -> None:
     now = timezone.now()
     # Claim the notice first so that a retried job never mails twice.
@@ -54,7 +49,7 @@ def send_notice(notice_id: int) -> None:
     with translation.override(notice.recipient.language):
         subject = f"[{notice.ticket.identifier}] {NoticeKind(notice.kind).label}: {notice.ticket.subject}"
         body = render_to_string("sla/email/notice.txt", _context([notice]))
-    EmailMessage(subject, body, to=[notice.recipient.email], headers=_headers()).send()
+    EmailMessage(subject, body, to=[notice.recipient.email], headers=automatic_headers()).send()
 
 
 def send_digests(now: datetime) -> int:
@@ -72,7 +67,7 @@ def send_digests(now: datetime) -> int:
         with translation.override(reader.language):
             subject = _("SLA digest: %(count)d warnings and breaches") % {"count": len(notices)}
             body = render_to_string("sla/email/notice.txt", _context(notices))
-        EmailMessage(subject, body, to=[reader.email], headers=_headers()).send()
+        EmailMessage(subject, body, to=[reader.email], headers=automatic_headers()).send()
         sent += 1
     return sent
 
