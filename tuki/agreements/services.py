@@ -160,9 +160,28 @@ def agreement_for(organisation_id: int, day: date) -> Agreement | None:
     return _agreement_answers[key]
 
 
+def agreement_get(agreement_id: int) -> Agreement | None:
+    """An agreement by id with its calendars and targets, kept per process like :func:`agreement_for`'s answers.
+
+    Every request page needs its request's agreement; reading it afresh would be the widest join of the page.
+    """
+    key = (agreement_id, _agreements_version())
+    if key not in _agreements_by_id:
+        if len(_agreements_by_id) > AGREEMENT_CACHE_SIZE:
+            _agreements_by_id.clear()
+        _agreements_by_id[key] = (
+            Agreement.objects.filter(pk=agreement_id)
+            .select_related("service_calendar", "on_call_calendar")
+            .prefetch_related("targets")
+            .first()
+        )
+    return _agreements_by_id[key]
+
+
 AGREEMENT_CACHE_SIZE = 4096
 _VERSION_KEY = "tuki:agreements:version"
 _agreement_answers: dict[tuple[int, date, int], Agreement | None] = {}
+_agreements_by_id: dict[tuple[int, int], Agreement | None] = {}
 
 
 def _agreements_version() -> int:

@@ -6,6 +6,8 @@ trick (a ``javascript:`` link split over lines, raw HTML, an ``onerror`` attribu
 
 from __future__ import annotations
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -58,6 +60,18 @@ def sanitise(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """One converter per thread: building one loads every extension, and a converter is not thread-safe."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+        _local.converter = converter
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+    html = _converter().reset().convert(text)
     return mark_safe(sanitise(html))  # noqa: S308 - sanitised by nh3 just above

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from tuki.handbook.services import ticket_link_article, ticket_unlink_article
 from tuki.sla.presentation import ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
-from tuki.tickets.models import Kind, State, Ticket, TicketEvent
+from tuki.tickets.models import EventKind, Kind, State, Ticket, TicketEvent
 from tuki.tickets.selectors import ticket_get
 from tuki.tickets.services import (
     ticket_assign,
@@ -40,7 +41,16 @@ from tuki.tickets.services import (
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user: Any = request.user
     ticket = ticket_get(user, identifier)
-    events = visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
+    events = list(
+        visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
+    )
+    # The customer's contacts, once: the copies of this request and who can be logged as calling.
+    contacts = list(
+        Contact.objects.filter(organisation_id=ticket.organisation_id)
+        .select_related("user")
+        .annotate(in_cc=Exists(Ticket.cc_contacts.through.objects.filter(ticket=ticket, contact=OuterRef("pk"))))
+        .order_by("user__full_name")
+    )
     context = {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, timezone.now()),
@@ -51,12 +61,13 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "priorities": Priority.choices,
         "kinds": Kind.choices,
         "environments": Environment.objects.filter(organisation_id=ticket.organisation_id),
-        "staff": User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True).order_by("full_name"),
-        "cc": ticket.cc_contacts.select_related("user"),
-        "callers": Contact.objects.filter(organisation_id=ticket.organisation_id, deactivated_at__isnull=True)
-        .select_related("user")
-        .order_by("user__full_name"),
-        "merged": Ticket.objects.filter(merged_into=ticket).only("pk"),
+        "staff": User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
+        .only("pk", "full_name")
+        .order_by("full_name"),
+        "cc": [contact for contact in contacts if contact.in_cc],
+        "callers": [contact for contact in contacts if contact.is_active],
+        # Merging is recorded on both requests and cannot be undone, so the history says what was merged here.
+        "merged": [event.data["merged"] for event in events if event.kind == EventKind.MERGE],
         "handbook": ticket_handbook(user, ticket),
     }
     return render(request, "desk/ticket.html", context)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from tuki.core.scoping import get_visible_or_404, visible_to
@@ -151,16 +151,23 @@ class TicketHandbook:
     """The handbook box of a request on the desk: what is linked, and what could be."""
 
     links: list[LinkRow]
-    choices: QuerySet[Article]
+    choices: list[Article]
 
 
 def ticket_handbook(user: Any, ticket: Ticket) -> TicketHandbook:
-    linked = list(linked_articles(user, ticket))
-    readable = readable_by_customer(Article.objects.filter(pk__in=[a.pk for a in linked]), ticket.organisation_id)
-    choices = (
+    """The articles linked to a request, and those that could be: one query over what the user may read."""
+    articles = list(
         visible_to(user, Article)
-        .exclude(pk__in=[a.pk for a in linked])
+        .annotate(linked=Exists(TicketArticle.objects.filter(ticket=ticket, article=OuterRef("pk"))))
         .only("pk", "title", "published", "language")
         .order_by("title")
     )
-    return TicketHandbook(links=[LinkRow(a, a.pk in readable) for a in linked], choices=choices)
+    linked = [a for a in articles if a.linked]
+    readable = (
+        readable_by_customer(Article.objects.filter(pk__in=[a.pk for a in linked]), ticket.organisation_id)
+        if linked
+        else set()
+    )
+    return TicketHandbook(
+        links=[LinkRow(a, a.pk in readable) for a in linked], choices=[a for a in articles if not a.linked]
+    )

@@ -145,6 +145,11 @@ class Ticket(models.Model):
         return f"{settings.TUKI_REQUEST_PREFIX}-{self.pk}"
 
     @property
+    def merged_into_identifier(self) -> str:
+        """The identifier of the request this one was merged into ("" if none), without loading that request."""
+        return f"{settings.TUKI_REQUEST_PREFIX}-{self.merged_into_id}" if self.merged_into_id else ""
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from tuki.agreements.services import agreement_get
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import OPEN_STATES, Ticket
 
@@ -22,12 +23,13 @@ def ticket_pk_from_identifier(identifier: str) -> int:
 def ticket_get(user: Any, identifier: str) -> Ticket:
     queryset = (
         visible_to(user, Ticket)
-        .select_related(
-            "organisation", "requester__user", "assignee", "agreement__service_calendar", "agreement__on_call_calendar"
-        )
-        .prefetch_related("pauses", "agreement__targets")
+        .select_related("organisation", "requester__user", "assignee", "business_unit", "environment")
+        .prefetch_related("pauses")
     )
-    return get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
+    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
+    if ticket.agreement_id is not None:
+        ticket.agreement = agreement_get(ticket.agreement_id)
+    return ticket
 
 
 def open_tickets(user: Any) -> QuerySet[Ticket]:
