@@ -54,10 +54,13 @@ def queue_filter(name: str, user: Any, now: datetime) -> Q:
         "mine": open_ & Q(assignee_id=user.pk),
         "open": open_,
         "waiting": Q(state=State.WAITING),
-        "risk": open_
-        & (Q(resolution_warn_at__lte=now) | Q(first_response_warn_at__lte=now, first_responded_at__isnull=True)),
+        "risk": open_ & _at_risk(now),
         "all": Q(),
     }[name]
+
+
+def _at_risk(now: datetime) -> Q:
+    return Q(resolution_warn_at__lte=now) | Q(first_response_warn_at__lte=now, first_responded_at__isnull=True)
 
 
 def sla_filter(value: str, now: datetime) -> Q:
@@ -142,9 +145,17 @@ def queue_counts(user: Any, now: datetime) -> dict[str, int]:
     """How many requests wait in each working queue (not "all": counting everything is never cheap).
 
     One pass over the open requests: every working queue holds open requests only, and an index on the
-    state and the counted columns answers it without reading the table.
+    state and the counted columns answers it without reading the table. The counts' conditions leave out
+    the state test the scan has already made (repeating it in every count doubled the query's time), and
+    count a column of that index, so that the rows themselves are never read.
     """
     base = visible_to(user, Ticket).filter(state__in=OPEN_STATES)
-    names = [name for name in QUEUES if name != "all"]
-    counts = base.aggregate(**{name: Count("state", filter=queue_filter(name, user, now)) for name in names})
-    return {name: counts[name] for name in names}
+    within_open = {
+        "unassigned": Q(assignee__isnull=True),
+        "mine": Q(assignee_id=user.pk),
+        "open": Q(),
+        "waiting": Q(state=State.WAITING),
+        "risk": _at_risk(now),
+    }
+    counts = base.aggregate(**{name: Count("state", filter=test or None) for name, test in within_open.items()})
+    return {name: counts[name] for name in within_open}
