@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuki.accounts.models import Contact, Role, User
+from tuki.accounts.models import Contact, User
+from tuki.accounts.selectors import staff_choices
 from tuki.agreements.models import Priority
+from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
-from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.handbook.selectors import article_from_form, ticket_handbook
 from tuki.handbook.services import ticket_link_article, ticket_unlink_article
 from tuki.sla.presentation import ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS, TransitionError
-from tuki.tickets.models import EventKind, Kind, State, Ticket, TicketEvent
-from tuki.tickets.selectors import ticket_get
+from tuki.tickets.models import EventKind, Kind, State, Ticket
+from tuki.tickets.selectors import ticket_get, ticket_history
 from tuki.tickets.services import (
     ticket_assign,
     ticket_log_call,
@@ -41,9 +42,7 @@ from tuki.tickets.services import (
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user: Any = request.user
     ticket = ticket_get(user, identifier)
-    events = list(
-        visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
-    )
+    events = ticket_history(user, ticket)
     # The customer's contacts, once: the copies of this request and who can be logged as calling.
     contacts = list(
         Contact.objects.filter(organisation_id=ticket.organisation_id)
@@ -51,21 +50,26 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         .annotate(in_cc=Exists(Ticket.cc_contacts.through.objects.filter(ticket=ticket, contact=OuterRef("pk"))))
         .order_by("user__full_name")
     )
+    transitions = [State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who]
+    environments = Environment.objects.filter(organisation_id=ticket.organisation_id).order_by("name")
     context = {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, timezone.now()),
         "events": events,
-        "transitions": [
-            State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who
-        ],
-        "priorities": Priority.choices,
-        "kinds": Kind.choices,
-        "environments": Environment.objects.filter(organisation_id=ticket.organisation_id),
-        "staff": User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
-        .only("pk", "full_name")
-        .order_by("full_name"),
+        "transitions": transitions,
+        "options": {
+            "transition": select_options((state.value, state.label) for state in transitions),
+            "assignee": select_options([("", _("Nobody")), *staff_choices()], ticket.assignee_id or ""),
+            "priority": select_options(Priority.choices, ticket.priority),
+            "kind": select_options(Kind.choices, ticket.kind),
+            "environment": select_options(
+                [("", "–"), *environments.values_list("pk", "name")], ticket.environment_id or ""
+            ),
+            "caller": select_options(
+                [(contact.pk, contact.user.full_name) for contact in contacts if contact.is_active], ticket.requester_id
+            ),
+        },
         "cc": [contact for contact in contacts if contact.in_cc],
-        "callers": [contact for contact in contacts if contact.is_active],
         # Merging is recorded on both requests and cannot be undone, so the history says what was merged here.
         "merged": [event.data["merged"] for event in events if event.kind == EventKind.MERGE],
         "handbook": ticket_handbook(user, ticket),

@@ -16,7 +16,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuki.accounts.models import Organisation, Role, User
+from tuki.accounts.models import Organisation, User
+from tuki.accounts.selectors import staff_choices
 from tuki.agreements.models import Priority
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
@@ -34,11 +35,6 @@ from tuki.tickets.services import ticket_assign, ticket_transition
 QUERY_KEYS = ("queue", "organisation", "state", "priority", "kind", "assignee", "environment", "sla", "q", "sort")
 
 
-def _staff(user: Any) -> list[User]:
-    staff = User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
-    return list(staff.only("pk", "full_name").order_by("full_name"))
-
-
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -49,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = sla_rows(page.tickets, now)
     kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}
     counts = queue_counts(user, now)
-    staff = _staff(user)
+    staff = staff_choices()
     context = {
         "rows": rows,
         "page": page,
@@ -58,21 +54,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "queue_query": urlencode(kept),
         "page_query": urlencode({**kept, "queue": params["queue"]}),
         "options": _filter_options(user, params, staff),
-        "staff": staff,
-        "states": State.choices,
+        "bulk_options": {"assignee": select_options(staff), "state": select_options(State.choices)},
         "filtered": any(params[key] for key in QUERY_KEYS if key not in ("queue", "sort")),
     }
     return render(request, "desk/home.html", context)
 
 
-def _filter_options(user: Any, params: dict[str, str], staff: list[User]) -> dict[str, SafeString]:
+def _filter_options(user: Any, params: dict[str, str], staff: list[tuple[int, str]]) -> dict[str, SafeString]:
     """The filters' options, the chosen ones selected."""
     organisations = visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name")
     environments = [
         (pk, f"{organisation}: {name}")
         for pk, name, organisation in visible_to(user, Environment).values_list("pk", "name", "organisation__name")
     ]
-    assignees = [("none", _("Nobody")), *((person.pk, person.full_name) for person in staff)]
+    assignees = [("none", _("Nobody")), *staff]
     lists: dict[str, Any] = {
         "organisation": organisations,
         "state": State.choices,

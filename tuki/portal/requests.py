@@ -23,7 +23,7 @@ from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS, TransitionError
 from tuki.tickets.models import OPEN_STATES, State, Ticket, TicketEvent
-from tuki.tickets.selectors import ticket_get
+from tuki.tickets.selectors import ticket_get, ticket_history
 from tuki.tickets.services import ticket_create, ticket_reply, ticket_transition
 
 LIST_SIZE = 100
@@ -148,10 +148,6 @@ def _spreadsheet_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _timeline_events(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:
-    return visible_to(user, TicketEvent).filter(ticket=ticket).select_related("actor").prefetch_related("attachments")
-
-
 @contact_required
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user: Any = request.user
@@ -164,7 +160,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, timezone.now()),
-        "events": _timeline_events(user, ticket),
+        "events": ticket_history(user, ticket),
         "transitions": transitions,
         "linked_articles": _linked_articles(user, ticket),
     }
@@ -185,7 +181,7 @@ def ticket_timeline(request: HttpRequest, identifier: str) -> HttpResponse:
     ticket = ticket_get(request.user, identifier)
     context = {
         "ticket": ticket,
-        "events": _timeline_events(request.user, ticket),
+        "events": ticket_history(request.user, ticket),
         "attachment_url": "portal:attachment",
     }
     return render(request, "tickets/_timeline.html", context)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from tuki.agreements.services import agreement_get
 from tuki.core.scoping import get_visible_or_404, visible_to
-from tuki.tickets.models import OPEN_STATES, Ticket
+from tuki.tickets.models import OPEN_STATES, Attachment, Ticket, TicketEvent
 
 
 def ticket_pk_from_identifier(identifier: str) -> int:
@@ -24,12 +24,28 @@ def ticket_get(user: Any, identifier: str) -> Ticket:
     queryset = (
         visible_to(user, Ticket)
         .select_related("organisation", "requester__user", "assignee", "business_unit", "environment")
+        .defer("search_text")  # only for searching; it grows with every message
         .prefetch_related("pauses")
     )
     ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
     if ticket.agreement_id is not None:
         ticket.agreement = agreement_get(ticket.agreement_id)
     return ticket
+
+
+def ticket_history(user: Any, ticket: Ticket) -> list[TicketEvent]:
+    """The request's events that ``user`` may see, oldest first; ``has_files`` tells which carry attachments.
+
+    Most events carry no file, so attachments are read (into ``event.attachments.all``) only for those that do.
+    """
+    events: list[TicketEvent] = list(
+        visible_to(user, TicketEvent)
+        .filter(ticket=ticket)
+        .select_related("actor")
+        .annotate(has_files=Exists(Attachment.objects.filter(event=OuterRef("pk"))))
+    )
+    prefetch_related_objects([event for event in events if getattr(event, "has_files", False)], "attachments")
+    return events
 
 
 def open_tickets(user: Any) -> QuerySet[Ticket]:
