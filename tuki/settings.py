@@ -163,7 +163,7 @@ if REDIS_URL:
     HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": "tuki", "filename": str(VAR_DIR / "huey.sqlite3")}
+    HUEY = {"huey_class": "tuki.core.queue.WalSqliteHuey", "name": "tuki", "filename": str(VAR_DIR / "huey.sqlite3")}
 HUEY |= {
     "immediate": env.get_bool("TUKI_HUEY_IMMEDIATE", default=False),
     "consumer": {"workers": env.get_int("TUKI_WORKERS", 2), "worker_type": "thread", "periodic": True},

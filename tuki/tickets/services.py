@@ -89,15 +89,18 @@ def ticket_create(
     # The related rows were just loaded and checked above; re-reading each one would double the queries.
     ticket.full_clean(exclude=["submission_key", *RELATED_FIELDS], validate_unique=False)
     refresh_deadlines(ticket, now)
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        # The same form submitted twice at the same moment: the other submission won the unique key.
-        earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
-        if submission_key and earlier is not None:
-            return earlier
-        raise
+    if submission_key:
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:
+            # The same form submitted twice at the same moment: the other submission won the unique key.
+            earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
+            if earlier is not None:
+                return earlier
+            raise
+    else:
+        ticket.save()  # without a key there is no race to catch, and no savepoint to pay for
     copies = [c for c in cc if c.pk != requester.pk]
     if copies:
         ticket.cc_contacts.set(copies)
