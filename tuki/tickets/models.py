@@ -119,7 +119,6 @@ class Ticket(models.Model):
                 condition=Q(state__in=["new", "in_progress", "waiting_for_customer", "reopened"]),
                 name="ticket_open_by_due",
             ),
-            models.Index(fields=["state", "resolution_due"], name="ticket_state_resolution_due"),
             models.Index(fields=["first_response_warn_at"], name="ticket_first_response_warn"),
             models.Index(fields=["first_response_due"], name="ticket_first_response_due"),
             models.Index(fields=["resolution_warn_at"], name="ticket_resolution_warn"),
