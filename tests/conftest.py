@@ -26,8 +26,22 @@ def _jobs_run_immediately() -> Any:
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A test run keeps its cache files apart from those of a server running from the same checkout."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        location = str(tmp_path_factory.mktemp("cache"))
+        with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+            yield
+    else:
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Any:
+def _clear_cache(_cache_of_its_own: Any) -> Any:
     from django.core.cache import cache
 
     cache.clear()

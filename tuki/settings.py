@@ -162,7 +162,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not each process's memory: the web workers and the job worker must see the same values (the
+    # agreements' version number above all). One host only; several hosts share Redis instead.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     HUEY = {"huey_class": "tuki.core.queue.WalSqliteHuey", "name": "tuki", "filename": str(VAR_DIR / "huey.sqlite3")}
 HUEY |= {
     "immediate": env.get_bool("TUKI_HUEY_IMMEDIATE", default=False),

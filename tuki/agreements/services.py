@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from time import time_ns
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone as django_timezone
 
 from tuki.accounts.models import Organisation
@@ -163,25 +165,33 @@ def agreement_for(organisation_id: int, day: date) -> Agreement | None:
 def agreement_get(agreement_id: int) -> Agreement | None:
     """An agreement by id with its calendars and targets, kept per process like :func:`agreement_for`'s answers.
 
-    Every request page needs its request's agreement; reading it afresh would be the widest join of the page.
+    Every request page needs its request's agreement. After a change anywhere, the first page a process shows
+    loads every agreement at once (a few hundred rows), rather than one customer's at a time on page after page.
     """
-    key = (agreement_id, _agreements_version())
-    if key not in _agreements_by_id:
-        if len(_agreements_by_id) > AGREEMENT_CACHE_SIZE:
-            _agreements_by_id.clear()
-        _agreements_by_id[key] = (
-            Agreement.objects.filter(pk=agreement_id)
-            .select_related("service_calendar", "on_call_calendar")
-            .prefetch_related("targets")
-            .first()
-        )
-    return _agreements_by_id[key]
+    version = _agreements_version()
+    if _agreements_by_id.version != version:
+        _agreements_by_id.agreements = {agreement.pk: agreement for agreement in _agreements_with_terms()}
+        _agreements_by_id.version = version
+    known = _agreements_by_id.agreements
+    if agreement_id not in known:  # made after the load, in a transaction not yet committed then
+        known[agreement_id] = _agreements_with_terms().filter(pk=agreement_id).first()
+    return known[agreement_id]
+
+
+def _agreements_with_terms() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("service_calendar", "on_call_calendar").prefetch_related("targets")
+
+
+@dataclass
+class _KnownAgreements:
+    version: int = -1
+    agreements: dict[int, Agreement | None] = field(default_factory=dict)
 
 
 AGREEMENT_CACHE_SIZE = 4096
 _VERSION_KEY = "tuki:agreements:version"
 _agreement_answers: dict[tuple[int, date, int], Agreement | None] = {}
-_agreements_by_id: dict[tuple[int, int], Agreement | None] = {}
+_agreements_by_id = _KnownAgreements()
 
 
 def _agreements_version() -> int:
@@ -197,5 +207,6 @@ def agreements_bump_version() -> None:
     """Make every process forget the agreements it knows (after a change to any agreement or calendar)."""
     try:
         cache.incr(_VERSION_KEY)
+        cache.touch(_VERSION_KEY, timeout=None)  # the file cache's incr would give it the default lifetime
     except ValueError:
         cache.set(_VERSION_KEY, time_ns() // 1000, timeout=None)

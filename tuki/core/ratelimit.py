@@ -1,17 +1,34 @@
-"""A fixed-window counter in the cache: enough to stop floods of reset mails and automatic answers."""
+"""Counters in the cache, and a fixed-window limit built on them (floods of reset mails, automatic answers)."""
 
 from __future__ import annotations
+
+import time
 
 from django.core.cache import cache
 
 
-def hit(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one event for ``key``; True while the window's count is within ``limit``."""
-    cache_key = f"ratelimit:{key}"
-    cache.add(cache_key, 0, timeout=window_seconds)
+def increment(cache_key: str, *, timeout: int | None) -> int:
+    """Add one to a counter that lives ``timeout`` seconds (None: for good); the new count.
+
+    The file cache's ``incr`` writes the value back with the default lifetime, so the lifetime is set again
+    after each step; Redis keeps it anyway.
+    """
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
     try:
-        count = cache.incr(cache_key)
+        count = int(cache.incr(cache_key))
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window_seconds)
-        count = 1
-    return count <= limit
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+    cache.touch(cache_key, timeout=timeout)
+    return count
+
+
+def hit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one event for ``key``; True while the window's count is within ``limit``.
+
+    The window's number is part of the key, so a count ends with its window whatever the cache does with
+    lifetimes.
+    """
+    window = int(time.time() // window_seconds)
+    return increment(f"ratelimit:{key}:{window}", timeout=window_seconds) <= limit

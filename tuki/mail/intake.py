@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Contact
 from tuki.agreements.models import Agreement
+from tuki.core.ratelimit import increment
 from tuki.core.scoping import visible_to
 from tuki.mail.loops import automatic_reason
 from tuki.mail.models import AGREEMENTS_CACHE_KEY, AnswerState, InboundMessage, InboundSource, InboundStatus
@@ -595,13 +596,7 @@ def _attempts_key(key: str) -> str:
 
 
 def _count_attempt(key: str) -> int:
-    name = _attempts_key(key)
-    cache.add(name, 0, timeout=24 * 3600)
-    try:
-        return int(cache.incr(name))
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=24 * 3600)
-        return 1
+    return increment(_attempts_key(key), timeout=24 * 3600)
 
 
 def _summary(parsed: ParsedMessage | None, raw: bytes) -> dict[str, Any]:

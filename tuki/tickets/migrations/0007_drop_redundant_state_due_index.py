@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0006_desk_queue_indexes'),
+        ("tickets", "0006_desk_queue_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_state_resolution_due',
+            model_name="ticket",
+            name="ticket_state_resolution_due",
         ),
     ]

@@ -1,0 +1,36 @@
+"""Counters and limits on the cache Tuki runs with when there is no Redis: files shared by every process."""
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from tuki.core.ratelimit import hit, increment
+
+
+@pytest.fixture
+def file_cache(tmp_path: Any) -> Any:
+    location = str(tmp_path / "cache")
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}}
+    ):
+        yield
+
+
+def test_a_counter_keeps_its_lifetime_across_increments(file_cache: Any, time_machine: Any) -> None:
+    time_machine.move_to("2026-12-03 10:00:00+02:00", tick=False)
+    assert [increment("attempts", timeout=3600) for _ in range(3)] == [1, 2, 3]
+    time_machine.shift(600)  # past the cache's default lifetime of five minutes
+    assert increment("attempts", timeout=3600) == 4
+    time_machine.shift(3601)
+    assert increment("attempts", timeout=3600) == 1
+
+
+def test_a_limit_holds_for_its_window_and_ends_with_it(file_cache: Any, time_machine: Any) -> None:
+    time_machine.move_to("2026-12-03 10:00:00+02:00", tick=False)
+    assert [hit("resets:anna", limit=2, window_seconds=3600) for _ in range(3)] == [True, True, False]
+    time_machine.shift(1800)
+    assert not hit("resets:anna", limit=2, window_seconds=3600)
+    assert hit("resets:bertil", limit=2, window_seconds=3600)
+    time_machine.shift(1800)
+    assert hit("resets:anna", limit=2, window_seconds=3600)
