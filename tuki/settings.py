@@ -203,6 +203,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuki.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# Sessions live in the database and are read through the shared cache (files or Redis): one query less on
+# every page, and a session ended in one process is gone from all of them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
