@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from time import time_ns
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +15,7 @@ from django.utils import timezone as django_timezone
 from tuki.accounts.models import Organisation
 from tuki.agreements.calendars import build_engine
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.core.versioned import VersionedCache
 from tuki.environments.models import Environment
 
 WeeklyRow = tuple[int, time, time | None]
@@ -144,22 +142,20 @@ def agreement_changed(agreement: Agreement) -> None:
 def agreement_for(organisation_id: int, day: date) -> Agreement | None:
     """The organisation's agreement in force on ``day`` (the latest-starting one if several overlap).
 
-    Every new request asks this, so answers are kept per process and dropped whenever any agreement or calendar
-    changes anywhere (a version number in the shared cache, bumped by agreement_changed and calendar_changed).
+    Every new request asks this, so answers are kept per process until any agreement or calendar changes
+    anywhere (agreement_changed and calendar_changed bump the version).
     """
-    key = (organisation_id, day, _agreements_version())
-    if key not in _agreement_answers:
-        if len(_agreement_answers) > AGREEMENT_CACHE_SIZE:
-            _agreement_answers.clear()
-        _agreement_answers[key] = (
+    return AGREEMENTS.get(
+        ("in force", organisation_id, day),
+        lambda: (
             Agreement.objects.filter(organisation_id=organisation_id, valid_from__lte=day)
             .exclude(valid_until__lt=day)
             .select_related("service_calendar", "on_call_calendar")
             .prefetch_related("targets")
             .order_by("-valid_from")
             .first()
-        )
-    return _agreement_answers[key]
+        ),
+    )
 
 
 def agreement_get(agreement_id: int) -> Agreement | None:
@@ -168,45 +164,19 @@ def agreement_get(agreement_id: int) -> Agreement | None:
     Every request page needs its request's agreement. After a change anywhere, the first page a process shows
     loads every agreement at once (a few hundred rows), rather than one customer's at a time on page after page.
     """
-    version = _agreements_version()
-    if _agreements_by_id.version != version:
-        _agreements_by_id.agreements = {agreement.pk: agreement for agreement in _agreements_with_terms()}
-        _agreements_by_id.version = version
-    known = _agreements_by_id.agreements
-    if agreement_id not in known:  # made after the load, in a transaction not yet committed then
-        known[agreement_id] = _agreements_with_terms().filter(pk=agreement_id).first()
-    return known[agreement_id]
+    every = AGREEMENTS.get("by id", lambda: {agreement.pk: agreement for agreement in _agreements_with_terms()})
+    if agreement_id not in every:  # made after the load, in a transaction not yet committed then
+        every[agreement_id] = _agreements_with_terms().filter(pk=agreement_id).first()
+    return every[agreement_id]
 
 
 def _agreements_with_terms() -> QuerySet[Agreement]:
     return Agreement.objects.select_related("service_calendar", "on_call_calendar").prefetch_related("targets")
 
 
-@dataclass
-class _KnownAgreements:
-    version: int = -1
-    agreements: dict[int, Agreement | None] = field(default_factory=dict)
-
-
-AGREEMENT_CACHE_SIZE = 4096
-_VERSION_KEY = "tuki:agreements:version"
-_agreement_answers: dict[tuple[int, date, int], Agreement | None] = {}
-_agreements_by_id = _KnownAgreements()
-
-
-def _agreements_version() -> int:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        # Start from the clock, not from 1: a version lost from the cache must never come back as an old number.
-        cache.add(_VERSION_KEY, time_ns() // 1000, timeout=None)
-        version = cache.get(_VERSION_KEY, 0)
-    return int(version)
+AGREEMENTS: VersionedCache[Any] = VersionedCache("agreements")
 
 
 def agreements_bump_version() -> None:
     """Make every process forget the agreements it knows (after a change to any agreement or calendar)."""
-    try:
-        cache.incr(_VERSION_KEY)
-        cache.touch(_VERSION_KEY, timeout=None)  # the file cache's incr would give it the default lifetime
-    except ValueError:
-        cache.set(_VERSION_KEY, time_ns() // 1000, timeout=None)
+    AGREEMENTS.changed()

@@ -19,6 +19,7 @@ from tuki.agreements.models import Priority
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.environments.models import Environment
+from tuki.environments.selectors import environment_choices
 from tuki.handbook.selectors import article_from_form, ticket_handbook
 from tuki.handbook.services import ticket_link_article, ticket_unlink_article
 from tuki.sla.presentation import ticket_clocks
@@ -51,7 +52,6 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         .order_by("user__full_name")
     )
     transitions = [State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who]
-    environments = Environment.objects.filter(organisation_id=ticket.organisation_id).order_by("name")
     context = {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, timezone.now()),
@@ -63,7 +63,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             "priority": select_options(Priority.choices, ticket.priority),
             "kind": select_options(Kind.choices, ticket.kind),
             "environment": select_options(
-                [("", "–"), *environments.values_list("pk", "name")], ticket.environment_id or ""
+                [("", "–"), *environment_choices(ticket.organisation_id)], ticket.environment_id or ""
             ),
             "caller": select_options(
                 [(contact.pk, contact.user.full_name) for contact in contacts if contact.is_active], ticket.requester_id

@@ -1,5 +1,5 @@
-"""The web workers and the job worker are separate processes: a change to an agreement made in one of them
-must reach the agreements every other one keeps in memory."""
+"""The web workers and the job worker are separate processes: a change made in one of them must reach what
+every other one keeps in memory."""
 
 import os
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.test import override_settings
 
-from tuki.agreements.services import _agreements_version, agreements_bump_version
+from tuki.agreements.services import AGREEMENTS, agreements_bump_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,13 +17,13 @@ def test_a_change_in_another_process_reaches_this_one(tmp_path):
     cache = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": ""}}
     cache["default"]["LOCATION"] = str(tmp_path / "cache")  # where the other process's settings put it
     with override_settings(CACHES=cache):
-        before = _agreements_version()
+        before = AGREEMENTS.version()
         environment = {**os.environ, "TUKI_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tuki.settings"}
         environment.pop("REDIS_URL", None)
         environment.pop("DATABASE_URL", None)
         bump = "import django; django.setup(); from tuki.agreements.services import agreements_bump_version as b; b()"
         subprocess.run([sys.executable, "-c", bump], cwd=ROOT, env=environment, check=True, timeout=60)  # noqa: S603
-        assert _agreements_version() > before
+        assert AGREEMENTS.version() > before
 
 
 def test_the_version_outlives_the_cache_default_lifetime(time_machine, tmp_path):
@@ -31,8 +31,8 @@ def test_the_version_outlives_the_cache_default_lifetime(time_machine, tmp_path)
     cache["default"]["LOCATION"] = str(tmp_path / "cache")
     with override_settings(CACHES=cache):
         time_machine.move_to("2026-12-03 10:00:00+02:00", tick=False)
-        _agreements_version()
+        AGREEMENTS.version()
         agreements_bump_version()
-        bumped = _agreements_version()
+        bumped = AGREEMENTS.version()
         time_machine.shift(7 * 24 * 3600)
-        assert _agreements_version() == bumped  # a version lost would make every process reload for nothing
+        assert AGREEMENTS.version() == bumped  # a version lost would make every process reload for nothing
