@@ -116,8 +116,11 @@ def test_linking_an_article_on_the_desk(client: Client, agent: Any, articles: Ar
     client.force_login(speaks(agent, "en"))
     url = f"/desk/requests/{request_a.identifier}/"
     page = client.get(url).content.decode()
-    assert 'name="action" value="link_article"' in page
+    assert f'action="/desk/handbook/link-to/{request_a.identifier}/"' in page
     assert "No handbook articles linked." in page
+    picks = client.get(f"/desk/handbook/link-to/{request_a.identifier}/", {"q": "printer driver"}).content.decode()
+    assert 'name="action" value="link_article"' in picks
+    assert f'name="article" value="{articles.everyone.pk}"' in picks
     for _ in range(2):  # a second click changes nothing
         response = client.post(url + "action/", {"action": "link_article", "article": articles.everyone.pk})
         assert response.status_code == 302
@@ -182,3 +185,23 @@ def test_the_linked_include_renders_for_the_portal(
     assert articles.for_b.title not in html
     assert "Handbook articles" in html
     assert empty.strip() == ""
+
+
+def test_finding_an_article_to_link(client: Client, agent: Any, anna: Any, articles: Articles, request_a: Ticket) -> None:
+    client.force_login(speaks(agent, "en"))
+    url = f"/desk/handbook/link-to/{request_a.identifier}/"
+    fragment = client.get(url, {"q": "printer"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment
+    assert articles.everyone.title in fragment and articles.draft.title in fragment and "draft" in fragment
+    assert articles.for_a.title not in fragment
+
+    page = client.get(url, {"q": "printer"}).content.decode()  # without JavaScript: a page of its own
+    assert "<html" in page and articles.everyone.title in page and request_a.subject in page
+
+    ticket_link_article(actor=agent, ticket=request_a, article=articles.everyone)
+    fragment = client.get(url, {"q": "printer"}, HTTP_HX_REQUEST="true").content.decode()
+    assert articles.everyone.title not in fragment  # linked already
+    assert "No articles match" in client.get(url, {"q": "zebra"}, HTTP_HX_REQUEST="true").content.decode()
+
+    client.force_login(anna)
+    assert client.get(url, {"q": "printer"}).status_code in (302, 403, 404)

@@ -72,7 +72,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "cc": [contact for contact in contacts if contact.in_cc],
         # Merging is recorded on both requests and cannot be undone, so the history says what was merged here.
         "merged": [event.data["merged"] for event in events if event.kind == EventKind.MERGE],
-        "handbook": ticket_handbook(user, ticket),
+        "handbook": ticket_handbook(user, ticket, events),
     }
     return render(request, "desk/ticket.html", context)
 

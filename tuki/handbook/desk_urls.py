@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", desk_views.article_create, name="create"),
     path("<int:pk>/", desk_views.article_detail, name="detail"),
     path("<int:pk>/edit/", desk_views.article_edit, name="edit"),
+    path("link-to/<str:identifier>/", desk_views.article_pick, name="pick"),
 ]

@@ -13,8 +13,9 @@ from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.handbook.forms import ArticleForm
 from tuki.handbook.models import Article
-from tuki.handbook.selectors import MAX_QUERY_LENGTH, article_get_by_pk, search_articles
+from tuki.handbook.selectors import MAX_QUERY_LENGTH, article_get_by_pk, articles_to_link, search_articles
 from tuki.handbook.services import article_save
+from tuki.tickets.selectors import ticket_get
 
 
 @staff_required
@@ -26,6 +27,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
         articles = search_articles(articles, query)
     articles = articles.select_related("category").prefetch_related("organisations").defer("body", "search_text")
     return render(request, "handbook/desk/list.html", {"articles": articles, "query": query})
+
+
+@staff_required
+@require_GET
+def article_pick(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Articles to link to a request, found by what the agent types: a fragment for htmx, a page without it."""
+    ticket = ticket_get(request.user, identifier)
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    context = {"ticket": ticket, "query": query, "articles": articles_to_link(request.user, ticket, query)}
+    if request.headers.get("HX-Request"):
+        return render(request, "handbook/desk/_picks.html", context)
+    return render(request, "handbook/desk/pick.html", context)
 
 
 @staff_required

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.handbook.models import Article, Category, TicketArticle
-from tuki.tickets.models import Ticket
+from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
 SUGGEST_WORDS = 12
 MAX_QUERY_LENGTH = 200
@@ -146,28 +147,24 @@ class LinkRow:
     customer_can_read: bool
 
 
-@dataclass(frozen=True)
-class TicketHandbook:
-    """The handbook box of a request on the desk: what is linked, and what could be."""
+def ticket_handbook(user: Any, ticket: Ticket, history: Iterable[TicketEvent]) -> list[LinkRow]:
+    """The articles linked to a request, each marked whether its customer can read it.
 
-    links: list[LinkRow]
-    choices: list[Article]
-
-
-def ticket_handbook(user: Any, ticket: Ticket) -> TicketHandbook:
-    """The articles linked to a request, and those that could be: one query over what the user may read."""
-    articles = list(
-        visible_to(user, Article)
-        .annotate(linked=Exists(TicketArticle.objects.filter(ticket=ticket, article=OuterRef("pk"))))
-        .only("pk", "title", "published", "language")
-        .order_by("title")
-    )
-    linked = [a for a in articles if a.linked]
+    Linking and unlinking are recorded in the request's ``history``: a request whose history shows neither
+    (most requests) needs no query at all.
+    """
+    if not any(event.kind == EventKind.FIELD_CHANGE and event.data.get("field") == "handbook" for event in history):
+        return []
+    linked = list(linked_articles(user, ticket))
     readable = (
         readable_by_customer(Article.objects.filter(pk__in=[a.pk for a in linked]), ticket.organisation_id)
         if linked
         else set()
     )
-    return TicketHandbook(
-        links=[LinkRow(a, a.pk in readable) for a in linked], choices=[a for a in articles if not a.linked]
-    )
+    return [LinkRow(article, article.pk in readable) for article in linked]
+
+
+def articles_to_link(user: Any, ticket: Ticket, text: str, limit: int = 10) -> list[Article]:
+    """The best matches for ``text`` among the articles the user may read and the request has not linked yet."""
+    already = TicketArticle.objects.filter(ticket=ticket).values("article_id")
+    return list(article_search(user, text).exclude(pk__in=already)[:limit])
