@@ -10,7 +10,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser_fixtures import axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
+from tuki.handbook.services import article_save
 from tuki.tickets.models import State, Ticket
+from tuki.tickets.services import ticket_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,4 +67,31 @@ def test_agent_logs_a_call_and_works_it_to_resolution(
     page.goto(f"{live_server.url}/desk/?queue=all")
     expect(page.locator("table.queue")).to_contain_text(ticket.identifier)
     screenshot(page, "desk-queue-all-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+
+
+def test_agent_finds_and_links_a_handbook_article(
+    page: Page, live_server: Any, browser: Browser, agent: Any, anna: Any, agreement_a: Any
+) -> None:
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Salasana unohtui")
+    article = article_save(
+        actor=agent,
+        title="Salasanan vaihtaminen",
+        body="Vaihda salasana.",
+        language="fi",
+        published=True,
+        public_to_all=True,
+    )
+    log_in(page, live_server.url, "agent@supplier.example", PASSWORD)
+    page.goto(f"{live_server.url}/desk/requests/{ticket.identifier}/")
+    page.locator("#handbook-search").fill("salasana")  # results arrive while typing
+    expect(page.locator("#handbook-picks")).to_contain_text("Salasanan vaihtaminen")
+    page.locator("#handbook-picks button").click()
+    page.wait_for_load_state()
+    expect(page.locator(".linked-articles")).to_contain_text("Salasanan vaihtaminen")
+    assert list(ticket.handbook_links.values_list("article", flat=True)) == [article.pk]
+    assert page.console_problems == []  # type: ignore[attr-defined]
+
+    page.goto(f"{live_server.url}/desk/handbook/link-to/{ticket.identifier}/?q=salasana")  # without JavaScript
+    expect(page.locator("main")).to_contain_text("Hakua vastaavia artikkeleita ei löytynyt")
     assert axe_violations(browser, page.url, page.context.cookies()) == []

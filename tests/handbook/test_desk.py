@@ -187,7 +187,9 @@ def test_the_linked_include_renders_for_the_portal(
     assert empty.strip() == ""
 
 
-def test_finding_an_article_to_link(client: Client, agent: Any, anna: Any, articles: Articles, request_a: Ticket) -> None:
+def test_finding_an_article_to_link(
+    client: Client, agent: Any, anna: Any, articles: Articles, request_a: Ticket
+) -> None:
     client.force_login(speaks(agent, "en"))
     url = f"/desk/handbook/link-to/{request_a.identifier}/"
     fragment = client.get(url, {"q": "printer"}, HTTP_HX_REQUEST="true").content.decode()
