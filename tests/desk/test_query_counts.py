@@ -19,7 +19,7 @@ from tuki.tickets.services import ticket_assign, ticket_create, ticket_note, tic
 
 # Ceilings as well as constancy: each query costs about a millisecond of the page's time (bench/desk.py).
 QUEUE_PAGE_QUERIES = 5
-REQUEST_PAGE_QUERIES = 7  # 6, and one more when any event carries files, as here
+REQUEST_PAGE_QUERIES = 6  # 5, and one more when any event carries files, as here
 
 
 @pytest.fixture(autouse=True)
