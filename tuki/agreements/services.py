@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone as django_timezone
 
 from tuki.accounts.models import Organisation
@@ -180,3 +182,11 @@ AGREEMENTS: VersionedCache[Any] = VersionedCache("agreements")
 def agreements_bump_version() -> None:
     """Make every process forget the agreements it knows (after a change to any agreement or calendar)."""
     AGREEMENTS.changed()
+
+
+@receiver(post_save, sender=Agreement)
+@receiver(post_delete, sender=Agreement)
+def _agreement_saved(**kwargs: Any) -> None:
+    # Writes through any path, the admin's and the shell's included, reach every process's answers.
+    agreements_bump_version()
+    transaction.on_commit(agreements_bump_version)

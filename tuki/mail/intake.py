@@ -44,10 +44,11 @@ from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Contact
 from tuki.agreements.models import Agreement
+from tuki.agreements.services import AGREEMENTS
 from tuki.core.ratelimit import increment
 from tuki.core.scoping import visible_to
 from tuki.mail.loops import automatic_reason
-from tuki.mail.models import AGREEMENTS_CACHE_KEY, AnswerState, InboundMessage, InboundSource, InboundStatus
+from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.mail.parsing import ParsedMessage, ParseTimeout, parse_message, subject_identifier
 from tuki.mail.threading import LOOP_HEADER, mail_domain, ticket_number_from_headers
 from tuki.tickets.attachments import check_files
@@ -382,22 +383,16 @@ def contact_for_address(address: str | None) -> Contact | None:
     return None
 
 
-AGREEMENTS_CACHE_SECONDS = 60
-
-
 def organisations_in_force(day: date) -> frozenset[int]:
-    """The organisations with an agreement in force on ``day``: asked of every message, so cached for a minute.
+    """The organisations with an agreement in force on ``day``; asked of every message, so kept per process
+    until any agreement changes (:data:`tuki.agreements.services.AGREEMENTS`)."""
 
-    Saving or deleting an agreement clears the cache (see tuki.mail.models); another process that shares no
-    cache with this one sees the change within the minute.
-    """
-    cached = cache.get(AGREEMENTS_CACHE_KEY)
-    if cached is not None and cached[0] == day.isoformat():
-        return frozenset(cached[1])
-    rows = Agreement.objects.filter(valid_from__lte=day).exclude(valid_until__lt=day).values_list("organisation_id")
-    organisations = frozenset(organisation_id for (organisation_id,) in rows)
-    cache.set(AGREEMENTS_CACHE_KEY, (day.isoformat(), organisations), timeout=AGREEMENTS_CACHE_SECONDS)
-    return organisations
+    def load() -> frozenset[int]:
+        rows = Agreement.objects.filter(valid_from__lte=day).exclude(valid_until__lt=day).values_list("organisation_id")
+        return frozenset(organisation_id for (organisation_id,) in rows)
+
+    in_force: frozenset[int] = AGREEMENTS.get(("organisations in force", day), load)
+    return in_force
 
 
 def _thread(parsed: ParsedMessage, user: Any) -> tuple[Ticket | None, bool]:

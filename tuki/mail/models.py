@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,14 +117,3 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} {self.subject}"
-
-
-# The intake asks of every message whether the sender's organisation has an agreement in force, and caches the
-# answer (tuki.mail.intake.organisations_in_force); a saved or deleted agreement clears it at once.
-AGREEMENTS_CACHE_KEY = "tuki.mail.intake.organisations_in_force"
-
-
-@receiver(post_save, sender="agreements.Agreement")
-@receiver(post_delete, sender="agreements.Agreement")
-def _agreements_changed(**kwargs: Any) -> None:
-    cache.delete(AGREEMENTS_CACHE_KEY)
