@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -180,7 +180,10 @@ class EventKind(models.TextChoices):
     SLA = "sla", _("SLA")
 
 
-class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
     """Bulk updates and deletes would bypass the model's guard; history must not change by any path."""
 
     def update(self, **kwargs: Any) -> int:
