@@ -2,19 +2,7 @@
 
 from typing import Any
 
-import pytest
-from django.test import override_settings
-
 from tuki.core.ratelimit import hit, increment
-
-
-@pytest.fixture
-def file_cache(tmp_path: Any) -> Any:
-    location = str(tmp_path / "cache")
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}}
-    ):
-        yield
 
 
 def test_a_counter_keeps_its_lifetime_across_increments(file_cache: Any, time_machine: Any) -> None:

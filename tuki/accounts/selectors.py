@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -33,4 +32,3 @@ def _person_changed(sender: Any, update_fields: Any = None, **kwargs: Any) -> No
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # a login or a new password changes no one's name, role or activity
     STAFF.changed()
-    transaction.on_commit(STAFF.changed)  # again once committed: another process may have read in between

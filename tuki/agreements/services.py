@@ -74,7 +74,6 @@ def calendar_changed(calendar: ServiceCalendar) -> None:
     from tuki.sla.tasks import recompute_deadlines_for_calendar
 
     agreements_bump_version()
-    transaction.on_commit(agreements_bump_version)
     calendar_id = calendar.pk
     transaction.on_commit(lambda: recompute_deadlines_for_calendar(calendar_id))
 
@@ -136,7 +135,6 @@ def agreement_changed(agreement: Agreement) -> None:
     from tuki.sla.tasks import recompute_deadlines_for_agreement
 
     agreements_bump_version()
-    transaction.on_commit(agreements_bump_version)
     agreement_id = agreement.pk
     transaction.on_commit(lambda: recompute_deadlines_for_agreement(agreement_id))
 
@@ -189,4 +187,3 @@ def agreements_bump_version() -> None:
 def _agreement_saved(**kwargs: Any) -> None:
     # Writes through any path, the admin's and the shell's included, reach every process's answers.
     agreements_bump_version()
-    transaction.on_commit(agreements_bump_version)

@@ -14,6 +14,7 @@ from time import time_ns
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 MAX_ENTRIES = 4096
@@ -50,7 +51,12 @@ class VersionedCache(Generic[T]):
         return value
 
     def changed(self) -> None:
-        """Make every process read afresh (call after a change, and again once it is committed)."""
+        """Make every process read afresh: now, and again once the change commits (in between, another process
+        may read the old rows and keep them under the new number)."""
+        self._bump()
+        transaction.on_commit(self._bump)  # at once when no transaction is open
+
+    def _bump(self) -> None:
         try:
             cache.incr(self.key)
             cache.touch(self.key, timeout=None)  # the file cache's incr would give it the default lifetime

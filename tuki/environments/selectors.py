@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -35,4 +34,3 @@ def _by_customer() -> dict[int, list[tuple[int, str]]]:
 @receiver(post_delete, sender=Environment)
 def _environment_changed(**kwargs: Any) -> None:
     ENVIRONMENTS.changed()
-    transaction.on_commit(ENVIRONMENTS.changed)
