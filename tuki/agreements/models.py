@@ -98,6 +98,12 @@ class QuotaPeriod(models.TextChoices):
     YEAR = "year", _("per year")
 
 
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def in_force(self, day: date) -> AgreementQuerySet:
+        """The agreements in force on ``day``, the latest-starting first (it wins where several overlap)."""
+        return self.filter(valid_from__lte=day).exclude(valid_until__lt=day).order_by("-valid_from")
+
+
 class Agreement(models.Model):
     """A customer's support and maintenance agreement: what every request is measured against."""
 
@@ -145,6 +151,8 @@ class Agreement(models.Model):
         Environment, blank=True, related_name="agreements", verbose_name=_("covered environments")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = AgreementQuerySet.as_manager()
 
     ORGANISATION_PATH: ClassVar[str] = "organisation"
 

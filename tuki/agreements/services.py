@@ -148,11 +148,10 @@ def agreement_for(organisation_id: int, day: date) -> Agreement | None:
     return AGREEMENTS.get(
         ("in force", organisation_id, day),
         lambda: (
-            Agreement.objects.filter(organisation_id=organisation_id, valid_from__lte=day)
-            .exclude(valid_until__lt=day)
+            Agreement.objects.in_force(day)
+            .filter(organisation_id=organisation_id)
             .select_related("service_calendar", "on_call_calendar")
             .prefetch_related("targets")
-            .order_by("-valid_from")
             .first()
         ),
     )

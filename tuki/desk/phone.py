@@ -25,9 +25,7 @@ from tuki.tickets.services import ticket_create
 def callable_contacts() -> Any:
     """Active named contacts of customers with an agreement in force today."""
     today = timezone.localdate()
-    in_force = Agreement.objects.filter(organisation=OuterRef("organisation"), valid_from__lte=today).exclude(
-        valid_until__lt=today
-    )
+    in_force = Agreement.objects.in_force(today).filter(organisation=OuterRef("organisation"))
     return (
         Contact.objects.filter(deactivated_at__isnull=True, user__is_active=True)
         .filter(Exists(in_force))

@@ -388,7 +388,7 @@ def organisations_in_force(day: date) -> frozenset[int]:
     until any agreement changes (:data:`tuki.agreements.services.AGREEMENTS`)."""
 
     def load() -> frozenset[int]:
-        rows = Agreement.objects.filter(valid_from__lte=day).exclude(valid_until__lt=day).values_list("organisation_id")
+        rows = Agreement.objects.in_force(day).values_list("organisation_id")
         return frozenset(organisation_id for (organisation_id,) in rows)
 
     in_force: frozenset[int] = AGREEMENTS.get(("organisations in force", day), load)

@@ -29,12 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def _current_agreement(user: Any) -> Agreement | None:
     today = timezone.localdate()
     return (
-        visible_to(user, Agreement)
-        .filter(valid_from__lte=today)
-        .exclude(valid_until__lt=today)
+        visible_to(user, Agreement.objects.in_force(today))
         .select_related("service_calendar", "on_call_calendar")
         .prefetch_related("targets", "environments", "service_calendar__hours")
-        .order_by("-valid_from")
         .first()
     )
 
