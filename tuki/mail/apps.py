@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MailConfig(AppConfig):
     name = "tuki.mail"
     verbose_name = _("Mail")
+
+    def ready(self) -> None:
+        from tuki.mail import receivers  # noqa: F401 - subscribes the mail channel to the domains' signals

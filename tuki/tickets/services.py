@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +22,11 @@ from tuki.accounts.models import BusinessUnit, Contact
 from tuki.agreements.models import Priority
 from tuki.agreements.services import agreement_for
 from tuki.environments.models import Environment
-from tuki.mail.tasks import notify_event
 from tuki.sla.deadlines import refresh_deadlines
 from tuki.tickets.attachments import attachments_store
 from tuki.tickets.lifecycle import REQUESTER, STAFF, TransitionError, check_transition, role_of
 from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
+from tuki.tickets.signals import announce_event
 
 
 def _save(ticket: Ticket, now: datetime, fields: list[str]) -> None:
@@ -109,7 +108,7 @@ def ticket_create(
     )
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    transaction.on_commit(partial(notify_event, event.pk), robust=True)
+    announce_event(event.pk)
     return ticket
 
 
@@ -163,7 +162,7 @@ def ticket_transition(*, actor: Any, ticket: Ticket, to: str, now: datetime | No
     event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.TRANSITION, actor=actor, created_at=now, data={"from": previous, "to": to}
     )
-    transaction.on_commit(partial(notify_event, event.pk), robust=True)
+    announce_event(event.pk)
     return ticket
 
 
@@ -226,7 +225,7 @@ def ticket_reply(
     _save(ticket, now, fields)
     if role != STAFF and ticket.state == State.WAITING:
         ticket_transition(actor=actor, ticket=ticket, to=State.IN_PROGRESS, now=now)
-    transaction.on_commit(partial(notify_event, event.pk), robust=True)
+    announce_event(event.pk)
     return event
 
 
@@ -302,7 +301,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | 
         created_at=now,
         data={"from": previous, "to": assignee.pk if assignee else None},
     )
-    transaction.on_commit(partial(notify_event, event.pk), robust=True)
+    announce_event(event.pk)
     return ticket
 
 

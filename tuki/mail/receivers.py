@@ -1,0 +1,15 @@
+"""The mail channel's subscriptions to what the domains announce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from tuki.mail.tasks import notify_event
+from tuki.tickets.signals import event_recorded
+
+
+@receiver(event_recorded)
+def _notify_of_event(*, event_id: int, **kwargs: Any) -> None:
+    notify_event(event_id)
