@@ -33,8 +33,11 @@ def _cache_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from django.test import override_settings
 
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-        location = str(tmp_path_factory.mktemp("cache"))
-        with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+        caches = {
+            alias: {**settings.CACHES[alias], "LOCATION": str(tmp_path_factory.mktemp(alias))}
+            for alias in settings.CACHES
+        }
+        with override_settings(CACHES=caches):
             yield
     else:
         yield

@@ -159,16 +159,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get_str("REDIS_URL")
 if REDIS_URL:
     env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "versions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "versions",
+        },
+    }
     HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
 else:
-    # Files, not each process's memory: the web workers and the job worker must see the same values (the
-    # agreements' version number above all). One host only; several hosts share Redis instead.
+    # Files, not each process's memory: the web workers and the job worker must see the same values. One host
+    # only; several hosts share Redis instead. The version numbers of tuki.core.versioned have a folder of
+    # their own: the default cache culls entries when it fills up, and a version must never be pushed out.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "versions"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},  # a handful of keys: never culled
+        },
     }
     HUEY = {"huey_class": "tuki.core.queue.WalSqliteHuey", "name": "tuki", "filename": str(VAR_DIR / "huey.sqlite3")}
 HUEY |= {

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
+from tuki.mail.sla_notices import send_digests
 from tuki.sla.models import SlaNotice
-from tuki.sla.notifications import send_digests
 from tuki.sla.tasks import sla_sweep
 from tuki.tickets.models import Ticket
 from tuki.tickets.services import ticket_create, ticket_reply

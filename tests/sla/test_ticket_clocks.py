@@ -11,8 +11,8 @@ from django.utils import translation
 
 from tuki.agreements.services import calendar_save
 from tuki.sla.clock import SlaState
-from tuki.sla.deadlines import sla_status, stored_state
 from tuki.sla.explain import clock_views
+from tuki.tickets.deadlines import sla_status, stored_state
 from tuki.tickets.lifecycle import TransitionError
 from tuki.tickets.models import State, Ticket
 from tuki.tickets.services import ticket_create, ticket_reply, ticket_set_priority, ticket_transition
@@ -137,7 +137,7 @@ def test_calendar_change_recomputes_open_deadlines(
 
 
 def test_resolved_requests_close_by_themselves_after_the_window(friday_request: Ticket, agent: Any) -> None:
-    from tuki.tickets.services import tickets_close_resolved
+    from tuki.tickets.bulk import tickets_close_resolved
 
     ticket = ticket_transition(actor=agent, ticket=friday_request, to=State.RESOLVED, now=hki(2027, 12, 7, 9))
     assert tickets_close_resolved(now=hki(2027, 12, 20, 9)) == 0  # 13 days: still within the 14-day window
@@ -150,7 +150,7 @@ def test_resolved_requests_close_by_themselves_after_the_window(friday_request: 
 def test_bulk_recompute_agrees_with_one_by_one(
     anna: Any, agent: Any, manager: Any, office_hours: Any, agreement_a: Any
 ) -> None:
-    from tuki.sla.deadlines import recompute_many, refresh_deadlines
+    from tuki.tickets.deadlines import recompute_many, refresh_deadlines
 
     tickets = []
     for day in range(1, 25):

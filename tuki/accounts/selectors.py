@@ -8,22 +8,23 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tuki.accounts.models import Role, User
-from tuki.core.versioned import VersionedCache
+from tuki.core.versioned import Versioned
 
-STAFF: VersionedCache[list[tuple[int, str]]] = VersionedCache("staff")
+
+def _load_staff() -> list[tuple[int, str]]:
+    staff = User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
+    return list(staff.order_by("full_name").values_list("pk", "full_name"))
+
+
+STAFF: Versioned[list[tuple[int, str]]] = Versioned("staff", _load_staff)
 
 
 def staff_choices() -> list[tuple[int, str]]:
     """The supplier's active staff as ``(id, name)`` pairs by name: whom a request can be assigned to.
 
-    Every desk page lists them; each process keeps the list until a person changes.
+    Every desk page lists them; each process keeps the list until a person changes (:mod:`tuki.core.versioned`).
     """
-
-    def load() -> list[tuple[int, str]]:
-        staff = User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
-        return list(staff.order_by("full_name").values_list("pk", "full_name"))
-
-    return STAFF.get("active", load)
+    return STAFF.get()
 
 
 @receiver(post_save, sender=User)

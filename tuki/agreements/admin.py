@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuki.agreements.calendars import exception_problems, holiday_names, weekly_problems
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
-from tuki.agreements.services import agreement_changed, calendar_changed
+from tuki.agreements.services import agreement_announce_change, calendar_announce_change
 
 
 class ServiceCalendarForm(forms.ModelForm):
@@ -85,7 +85,7 @@ class ServiceCalendarAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         form.instance.save(update_fields=["updated_at"])
-        calendar_changed(form.instance)
+        calendar_announce_change(form.instance)
 
 
 class SlaTargetInline(admin.TabularInline):
@@ -104,4 +104,4 @@ class AgreementAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        agreement_changed(form.instance)
+        agreement_announce_change(form.instance)

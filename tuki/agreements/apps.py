@@ -7,4 +7,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from tuki.agreements import services  # noqa: F401 - connects the receivers that keep cached answers fresh
+        from tuki.agreements import selectors  # noqa: F401 - connects the receivers that keep the copies fresh

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone as django_timezone
 
 from tuki.accounts.models import Organisation
+from tuki.agreements import signals
 from tuki.agreements.calendars import build_engine
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
-from tuki.core.versioned import VersionedCache
+from tuki.agreements.selectors import agreements_forget
 from tuki.environments.models import Environment
 
 WeeklyRow = tuple[int, time, time | None]
@@ -65,17 +64,16 @@ def calendar_save(
         CalendarException(calendar=calendar, day=day, opens=opens, closes=closes) for day, opens, closes in exceptions
     )
     calendar.save(update_fields=["updated_at"])  # a new version for the engine cache, now that the rows are in
-    calendar_changed(calendar)
+    calendar_announce_change(calendar)
     return calendar
 
 
-def calendar_changed(calendar: ServiceCalendar) -> None:
+def calendar_announce_change(calendar: ServiceCalendar) -> None:
     """Every open deadline measured on this calendar is recomputed once the change is committed."""
-    from tuki.sla.tasks import recompute_deadlines_for_calendar
-
-    agreements_bump_version()
-    calendar_id = calendar.pk
-    transaction.on_commit(lambda: recompute_deadlines_for_calendar(calendar_id))
+    agreements_forget()
+    transaction.on_commit(
+        partial(signals.calendar_changed.send, sender=ServiceCalendar, calendar_id=calendar.pk), robust=True
+    )
 
 
 @transaction.atomic
@@ -127,62 +125,13 @@ def agreement_save(
         )
         target.full_clean()
         target.save()
-    agreement_changed(agreement)
+    agreement_announce_change(agreement)
     return agreement
 
 
-def agreement_changed(agreement: Agreement) -> None:
-    from tuki.sla.tasks import recompute_deadlines_for_agreement
-
-    agreements_bump_version()
-    agreement_id = agreement.pk
-    transaction.on_commit(lambda: recompute_deadlines_for_agreement(agreement_id))
-
-
-def agreement_for(organisation_id: int, day: date) -> Agreement | None:
-    """The organisation's agreement in force on ``day`` (the latest-starting one if several overlap).
-
-    Every new request asks this, so answers are kept per process until any agreement or calendar changes
-    anywhere (agreement_changed and calendar_changed bump the version).
-    """
-    return AGREEMENTS.get(
-        ("in force", organisation_id, day),
-        lambda: (
-            Agreement.objects.in_force(day)
-            .filter(organisation_id=organisation_id)
-            .select_related("service_calendar", "on_call_calendar")
-            .prefetch_related("targets")
-            .first()
-        ),
+def agreement_announce_change(agreement: Agreement) -> None:
+    """Every open deadline measured by this agreement is recomputed once the change is committed."""
+    agreements_forget()
+    transaction.on_commit(
+        partial(signals.agreement_changed.send, sender=Agreement, agreement_id=agreement.pk), robust=True
     )
-
-
-def agreement_get(agreement_id: int) -> Agreement | None:
-    """An agreement by id with its calendars and targets, kept per process like :func:`agreement_for`'s answers.
-
-    Every request page needs its request's agreement. After a change anywhere, the first page a process shows
-    loads every agreement at once (a few hundred rows), rather than one customer's at a time on page after page.
-    """
-    every = AGREEMENTS.get("by id", lambda: {agreement.pk: agreement for agreement in _agreements_with_terms()})
-    if agreement_id not in every:  # made after the load, in a transaction not yet committed then
-        every[agreement_id] = _agreements_with_terms().filter(pk=agreement_id).first()
-    return every[agreement_id]
-
-
-def _agreements_with_terms() -> QuerySet[Agreement]:
-    return Agreement.objects.select_related("service_calendar", "on_call_calendar").prefetch_related("targets")
-
-
-AGREEMENTS: VersionedCache[Any] = VersionedCache("agreements")
-
-
-def agreements_bump_version() -> None:
-    """Make every process forget the agreements it knows (after a change to any agreement or calendar)."""
-    AGREEMENTS.changed()
-
-
-@receiver(post_save, sender=Agreement)
-@receiver(post_delete, sender=Agreement)
-def _agreement_saved(**kwargs: Any) -> None:
-    # Writes through any path, the admin's and the shell's included, reach every process's answers.
-    agreements_bump_version()

@@ -1,64 +1,88 @@
-"""Slowly changing data kept in each process until it changes anywhere.
+"""Slowly changing data kept in each process until it changes anywhere: the one cache of Tuki's read path.
 
-A request page needs the agreement, the staff and the customer's environments; they change a few times a
-month. Each process keeps what it has read, tagged with a version number held in the shared cache (files or
-Redis); a change bumps the number and every process reads afresh on its next use. Reading the number costs
-one cache lookup instead of an SQL query.
+A request page needs the agreements, the staff list and the customers' environments; they change a few times a
+month. Each process keeps one loaded copy of each, tagged with a version number held in the ``versions`` cache
+(a store of its own, so that nothing else in it can push a number out: Redis, or files under ``var/versions``).
+A change bumps the number when it commits, and every process loads afresh on its next use. Reading the number
+costs one cache lookup instead of the SQL queries it replaces.
+
+Correct under concurrent writers:
+
+* A copy is kept under the version read *before* it was loaded: a copy loaded just before a change committed
+  is dropped at its next use, because the commit moved the number on.
+* Until its change commits, the writing thread keeps a copy of its own, loaded after its change: only its
+  own connection sees the uncommitted rows, and if they are rolled back, the copy is dropped with them.
+* The shared copy is replaced whole and never changed in place, so other threads never see half of it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from time import time_ns
 from typing import Generic, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 T = TypeVar("T")
-MAX_ENTRIES = 4096
 
 
-class VersionedCache(Generic[T]):
-    def __init__(self, name: str) -> None:
+class Versioned(Generic[T]):
+    """One value, loaded by ``load`` and kept in this process until :meth:`changed` is called anywhere."""
+
+    def __init__(self, name: str, load: Callable[[], T]) -> None:
         self.key = f"tuki:version:{name}"
-        self._version = -1
-        self._values: dict[Hashable, T] = {}
+        self._load = load
+        self._shared: tuple[int, T] | None = None
         self._lock = threading.Lock()
+        self._writer = threading.local()  # the copy of a thread whose change has not committed yet
 
     def version(self) -> int:
-        version = cache.get(self.key)
+        store = caches["versions"]
+        version = store.get(self.key)
         if version is None:
-            # Start from the clock, not from 1: a number lost from the cache must never come back as an old one.
-            cache.add(self.key, time_ns() // 1000, timeout=None)
-            version = cache.get(self.key, 0)
+            # Start from the clock, not from 1: a number lost (a Redis restart) must never come back as an old one.
+            store.add(self.key, time_ns() // 1000, timeout=None)
+            version = store.get(self.key, 0)
         return int(version)
 
-    def get(self, key: Hashable, load: Callable[[], T]) -> T:
-        """The value for ``key``, from this process's memory unless something changed since it was loaded."""
+    def get(self) -> T:
+        """The value, from this process's memory unless something changed since it was loaded."""
+        if self._uncommitted_change_here():
+            copy = getattr(self._writer, "copy", None)
+            if copy is None:
+                copy = self._writer.copy = (self._load(),)
+            return copy[0]
+        self._writer.copy = None
         version = self.version()
-        with self._lock:
-            if version != self._version or len(self._values) > MAX_ENTRIES:
-                self._values = {}
-                self._version = version
-            if key in self._values:
-                return self._values[key]
-        value = load()
-        with self._lock:
-            if version == self._version:
-                self._values[key] = value
-        return value
+        shared = self._shared
+        if shared is not None and shared[0] == version:
+            return shared[1]
+        with self._lock:  # one thread loads; the others wait for its copy instead of loading their own
+            shared = self._shared
+            if shared is not None and shared[0] == version:
+                return shared[1]
+            value = self._load()
+            self._shared = (version, value)
+            return value
 
     def changed(self) -> None:
-        """Make every process read afresh: now, and again once the change commits (in between, another process
-        may read the old rows and keep them under the new number)."""
-        self._bump()
-        transaction.on_commit(self._bump)  # at once when no transaction is open
+        """Make every process load afresh once the current transaction commits (at once outside one)."""
+        self._writer.copy = None
+        if not self._uncommitted_change_here():
+            transaction.on_commit(self._committed)
 
-    def _bump(self) -> None:
+    def _uncommitted_change_here(self) -> bool:
+        # Django drops the callbacks of a rolled-back transaction or savepoint, and with them this mark.
+        connection = transaction.get_connection()
+        return connection.in_atomic_block and any(call == self._committed for _, call, _ in connection.run_on_commit)
+
+    def _committed(self) -> None:
+        self._writer.copy = None
+        store = caches["versions"]
         try:
-            cache.incr(self.key)
-            cache.touch(self.key, timeout=None)  # the file cache's incr would give it the default lifetime
+            store.incr(self.key)
+            store.touch(self.key, timeout=None)  # the file cache's incr would give it the default lifetime
         except ValueError:
-            cache.set(self.key, time_ns() // 1000, timeout=None)
+            store.set(self.key, time_ns() // 1000, timeout=None)

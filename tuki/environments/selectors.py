@@ -8,10 +8,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from tuki.core.versioned import VersionedCache
+from tuki.core.versioned import Versioned
 from tuki.environments.models import Environment
-
-ENVIRONMENTS: VersionedCache[dict[int, list[tuple[int, str]]]] = VersionedCache("environments")
 
 
 def environment_choices(organisation_id: int) -> list[tuple[int, str]]:
@@ -20,7 +18,7 @@ def environment_choices(organisation_id: int) -> list[tuple[int, str]]:
     Every customer's are read at once (a few per customer): page after page for customer after customer then
     needs no query at all.
     """
-    return ENVIRONMENTS.get("by customer", _by_customer).get(organisation_id, [])
+    return ENVIRONMENTS.get().get(organisation_id, [])
 
 
 def _by_customer() -> dict[int, list[tuple[int, str]]]:
@@ -28,6 +26,9 @@ def _by_customer() -> dict[int, list[tuple[int, str]]]:
     for pk, organisation_id, name in Environment.objects.order_by("name").values_list("pk", "organisation_id", "name"):
         environments[organisation_id].append((pk, name))
     return dict(environments)
+
+
+ENVIRONMENTS: Versioned[dict[int, list[tuple[int, str]]]] = Versioned("environments", _by_customer)
 
 
 @receiver(post_save, sender=Environment)

@@ -26,7 +26,7 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -43,8 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Contact
-from tuki.agreements.models import Agreement
-from tuki.agreements.services import AGREEMENTS
+from tuki.agreements.selectors import organisations_in_force
 from tuki.core.ratelimit import increment
 from tuki.core.scoping import visible_to
 from tuki.mail.loops import automatic_reason
@@ -381,18 +380,6 @@ def contact_for_address(address: str | None) -> Contact | None:
         if found:
             return found[0]
     return None
-
-
-def organisations_in_force(day: date) -> frozenset[int]:
-    """The organisations with an agreement in force on ``day``; asked of every message, so kept per process
-    until any agreement changes (:data:`tuki.agreements.services.AGREEMENTS`)."""
-
-    def load() -> frozenset[int]:
-        rows = Agreement.objects.in_force(day).values_list("organisation_id")
-        return frozenset(organisation_id for (organisation_id,) in rows)
-
-    in_force: frozenset[int] = AGREEMENTS.get(("organisations in force", day), load)
-    return in_force
 
 
 def _thread(parsed: ParsedMessage, user: Any) -> tuple[Ticket | None, bool]:

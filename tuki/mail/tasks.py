@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
 from tuki.mail.notifications import send_event_notifications
+from tuki.mail.sla_notices import send_digests
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,11 @@ def answer_inbound(inbound_id: int) -> None:
     from tuki.mail.answers import send_automatic_answer
 
     send_automatic_answer(inbound_id)
+
+
+@db_periodic_task(crontab(minute="0"))
+def sla_digest_job() -> None:
+    send_digests(timezone.now())
 
 
 @db_periodic_task(crontab(minute="*"))

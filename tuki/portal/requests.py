@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuki.agreements.services import agreement_for
+from tuki.agreements.selectors import agreement_for
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.portal.forms import NewRequestForm, RequestFilterForm

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from tuki.sla.calendar import ExplainStep
 from tuki.sla.clock import PauseStep
-from tuki.sla.deadlines import SlaStatus
+from tuki.tickets.deadlines import SlaStatus
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,16 @@
-"""SLA warnings and breaches: who hears of them, and the mail they get in their own language."""
+"""SLA warnings and breaches: who hears of them. The mail that tells them is the mail channel's (tuki.mail)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Role, User
-from tuki.mail.threading import automatic_headers
 from tuki.sla.models import NoticeKind, SlaNotice
+from tuki.sla.signals import notice_recorded
 from tuki.tickets.models import Ticket
 
 
@@ -29,57 +22,14 @@ def recipients_for(ticket: Ticket) -> list[User]:
     return list(User.objects.filter(staff).order_by("pk"))
 
 
-def notify(ticket: Ticket, kind: NoticeKind, due: datetime, now: datetime) -> list[SlaNotice]:
+def notices_record(ticket: Ticket, kind: NoticeKind, due: datetime, now: datetime) -> list[SlaNotice]:
+    """One notice per recipient; those who read them one by one hear of it once the claim commits."""
     notices = [
         SlaNotice.objects.create(ticket=ticket, kind=kind, recipient=user, due=due, created_at=now)
         for user in recipients_for(ticket)
     ]
     for notice in notices:
         if not notice.recipient.sla_digest:
-            transaction.on_commit(partial(send_notice, notice.pk))
+            announce = partial(notice_recorded.send, sender=SlaNotice, notice_id=notice.pk)
+            transaction.on_commit(announce, robust=True)
     return notices
-
-
-def send_notice(notice_id: int) -> None:
-    now = timezone.now()
-    # Claim the notice first so that a retried job never mails twice.
-    if not SlaNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(sent_at=now):
-        return
-    notice = SlaNotice.objects.select_related("ticket", "recipient", "ticket__organisation").get(pk=notice_id)
-    with translation.override(notice.recipient.language):
-        subject = f"[{notice.ticket.identifier}] {NoticeKind(notice.kind).label}: {notice.ticket.subject}"
-        body = render_to_string("sla/email/notice.txt", _context([notice]))
-    EmailMessage(subject, body, to=[notice.recipient.email], headers=automatic_headers()).send()
-
-
-def send_digests(now: datetime) -> int:
-    """One mail per digest reader with every notice still unsent; returns how many mails went out."""
-    sent = 0
-    readers = User.objects.filter(sla_notices__sent_at__isnull=True, sla_digest=True).distinct()
-    for reader in readers:
-        pending = list(SlaNotice.objects.filter(recipient=reader, sent_at__isnull=True).values_list("pk", flat=True))
-        claimed = SlaNotice.objects.filter(pk__in=pending, sent_at__isnull=True).update(sent_at=now)
-        if not claimed:
-            continue
-        notices = list(
-            SlaNotice.objects.filter(pk__in=pending, sent_at=now).select_related("ticket", "ticket__organisation")
-        )
-        with translation.override(reader.language):
-            subject = _("SLA digest: %(count)d warnings and breaches") % {"count": len(notices)}
-            body = render_to_string("sla/email/notice.txt", _context(notices))
-        EmailMessage(subject, body, to=[reader.email], headers=automatic_headers()).send()
-        sent += 1
-    return sent
-
-
-def _context(notices: Sequence[SlaNotice]) -> dict[str, object]:
-    return {
-        "items": [
-            {
-                "notice": notice,
-                "label": NoticeKind(notice.kind).label,
-                "url": settings.TUKI_BASE_URL + reverse("desk:ticket", args=[notice.ticket.identifier]),
-            }
-            for notice in notices
-        ]
-    }

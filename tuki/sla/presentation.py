@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import translation
 
-from tuki.sla.deadlines import sla_status, stored_state
 from tuki.sla.explain import STATE_LABELS, ClockView, clock_views
+from tuki.tickets.deadlines import sla_status, stored_state
 from tuki.tickets.models import Ticket
 
 

@@ -1,4 +1,4 @@
-"""Background jobs of the SLA engine: the sweep that warns and flags breaches, digests, recomputation."""
+"""The SLA sweep: warnings at 75 % and breaches at 100 %, each claimed once however many workers run it."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from tuki.sla.deadlines import recompute_many
 from tuki.sla.models import NoticeKind
-from tuki.sla.notifications import notify, send_digests
+from tuki.sla.notifications import notices_record
 from tuki.tickets.models import OPEN_STATES, Ticket
-from tuki.tickets.services import tickets_close_resolved
 
 # (notice, stored instant, claim flag, field that makes the notice moot once set)
 SWEEP = [
@@ -37,7 +35,7 @@ def sla_sweep(now: datetime) -> int:
                 if Ticket.objects.filter(pk=ticket_id, **{flag: False}).update(**{flag: True}) != 1:
                     continue
                 ticket = Ticket.objects.select_related("assignee").get(pk=ticket_id)
-                notify(ticket, kind, getattr(ticket, moment), now)
+                notices_record(ticket, kind, getattr(ticket, moment), now)
                 claimed += 1
     return claimed
 
@@ -45,46 +43,3 @@ def sla_sweep(now: datetime) -> int:
 @db_periodic_task(crontab(minute="*"))
 def sla_sweep_job() -> None:
     sla_sweep(timezone.now())
-
-
-@db_periodic_task(crontab(minute="0"))
-def sla_digest_job() -> None:
-    send_digests(timezone.now())
-
-
-@db_periodic_task(crontab(minute="5"))
-def close_resolved_job() -> None:
-    tickets_close_resolved(now=timezone.now())
-
-
-def _recompute(tickets: list[Ticket], now: datetime) -> int:
-    changed = 0
-    for ticket, fields in recompute_many(tickets, now):
-        if fields:
-            ticket.save(update_fields=fields)
-            changed += 1
-    return changed
-
-
-def _open_tickets() -> object:
-    return (
-        Ticket.objects.filter(state__in=OPEN_STATES)
-        .select_related("agreement", "agreement__service_calendar", "agreement__on_call_calendar")
-        .prefetch_related("pauses", "agreement__targets")
-    )
-
-
-@db_task()
-def recompute_deadlines_for_calendar(calendar_id: int) -> int:
-    from django.db.models import Q
-
-    tickets = _open_tickets().filter(  # type: ignore[attr-defined]
-        Q(agreement__service_calendar_id=calendar_id) | Q(agreement__on_call_calendar_id=calendar_id)
-    )
-    return _recompute(list(tickets), timezone.now())
-
-
-@db_task()
-def recompute_deadlines_for_agreement(agreement_id: int) -> int:
-    tickets = _open_tickets().filter(agreement_id=agreement_id)  # type: ignore[attr-defined]
-    return _recompute(list(tickets), timezone.now())

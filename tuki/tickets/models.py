@@ -102,7 +102,7 @@ class Ticket(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
     )
 
-    # Deadlines are stored so queues sort and the sweep claims by index; see tuki.sla.deadlines.
+    # Deadlines are stored so queues sort and the sweep claims by index; see tuki.tickets.deadlines.
     first_response_due = models.DateTimeField(_("response due"), null=True, blank=True)
     first_response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from tuki.agreements.services import agreement_get
+from tuki.agreements.selectors import agreement_get
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import OPEN_STATES, Attachment, Ticket, TicketEvent
 

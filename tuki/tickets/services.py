@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from tuki.accounts.models import BusinessUnit, Contact
 from tuki.agreements.models import Priority
-from tuki.agreements.services import agreement_for
+from tuki.agreements.selectors import agreement_for
 from tuki.environments.models import Environment
-from tuki.sla.deadlines import refresh_deadlines
 from tuki.tickets.attachments import attachments_store
+from tuki.tickets.deadlines import refresh_deadlines
 from tuki.tickets.lifecycle import REQUESTER, STAFF, TransitionError, check_transition, role_of
 from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
 from tuki.tickets.signals import announce_event
@@ -373,15 +373,3 @@ def ticket_merge(*, actor: Any, duplicate: Ticket, into: Ticket, now: datetime |
         ticket=into, kind=EventKind.MERGE, actor=actor, created_at=now, data={"merged": duplicate.identifier}
     )
     return duplicate
-
-
-def tickets_close_resolved(*, now: datetime) -> int:
-    """Close requests whose reopen window has passed. Run by the worker; returns how many were closed."""
-    closed = 0
-    candidates = Ticket.objects.filter(state=State.RESOLVED).select_related("agreement")
-    for ticket in candidates.iterator():
-        window = timedelta(days=ticket.agreement.reopen_window_days if ticket.agreement else 0)
-        if ticket.resolved_at and now >= ticket.resolved_at + window:
-            ticket_transition(actor=None, ticket=ticket, to=State.CLOSED, now=now)
-            closed += 1
-    return closed

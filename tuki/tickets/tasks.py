@@ -1,4 +1,4 @@
-"""Housekeeping of requests' files."""
+"""The requests' background jobs: closing after the reopen window, recomputing deadlines, removing orphaned files."""
 
 from __future__ import annotations
 
@@ -7,15 +7,31 @@ from datetime import timedelta
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.core.files import orphaned_files
+from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
 from tuki.tickets.models import Attachment
 
 logger = logging.getLogger(__name__)
 
 # A file younger than this may belong to a transaction that is still running.
 GRACE = timedelta(days=1)
+
+
+@db_periodic_task(crontab(minute="5"))
+def close_resolved_job() -> None:
+    tickets_close_resolved(now=timezone.now())
+
+
+@db_task()
+def recompute_deadlines_for_calendar(calendar_id: int) -> None:
+    tickets_recompute_deadlines(calendar_id=calendar_id, now=timezone.now())
+
+
+@db_task()
+def recompute_deadlines_for_agreement(agreement_id: int) -> None:
+    tickets_recompute_deadlines(agreement_id=agreement_id, now=timezone.now())
 
 
 @db_periodic_task(crontab(hour="3", minute="37"))

@@ -1,0 +1,81 @@
+"""Reads of agreements: which one is in force for a customer, and an agreement with its terms.
+
+Every new request and every request page asks; agreements change a few times a month. So every process keeps
+one copy of all agreements with their calendars and targets (a few hundred rows, read at once) until any of
+them changes anywhere (:mod:`tuki.core.versioned`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.core.versioned import Versioned
+
+
+@dataclass(frozen=True)
+class _Agreements:
+    by_id: dict[int, Agreement]
+    by_organisation: dict[int, list[Agreement]]  # the latest-starting first
+
+
+def _load() -> _Agreements:
+    by_id = {agreement.pk: agreement for agreement in _with_terms().order_by("-valid_from", "-pk")}
+    by_organisation: dict[int, list[Agreement]] = defaultdict(list)
+    for agreement in by_id.values():
+        by_organisation[agreement.organisation_id].append(agreement)
+    return _Agreements(by_id, dict(by_organisation))
+
+
+AGREEMENTS: Versioned[_Agreements] = Versioned("agreements", _load)
+
+
+def _with_terms() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("service_calendar", "on_call_calendar").prefetch_related("targets")
+
+
+def agreement_for(organisation_id: int, day: date) -> Agreement | None:
+    """The organisation's agreement in force on ``day`` (the latest-starting one if several overlap)."""
+    candidates = AGREEMENTS.get().by_organisation.get(organisation_id, [])
+    return next((agreement for agreement in candidates if agreement.is_valid_on(day)), None)
+
+
+def agreement_get(agreement_id: int) -> Agreement | None:
+    """An agreement by id with its calendars and targets."""
+    agreement = AGREEMENTS.get().by_id.get(agreement_id)
+    if agreement is None:  # made after this process's copy was loaded, and not announced yet
+        agreement = _with_terms().filter(pk=agreement_id).first()
+    return agreement
+
+
+def organisations_in_force(day: date) -> frozenset[int]:
+    """The organisations with an agreement in force on ``day`` (the mail intake asks this of every message)."""
+    every = AGREEMENTS.get().by_organisation.items()
+    return frozenset(organisation for organisation, agreements in every if any(a.is_valid_on(day) for a in agreements))
+
+
+def agreements_forget() -> None:
+    """Make every process load the agreements afresh once the current transaction commits."""
+    AGREEMENTS.changed()
+
+
+@receiver(post_save, sender=Agreement)
+@receiver(post_delete, sender=Agreement)
+@receiver(post_save, sender=SlaTarget)
+@receiver(post_delete, sender=SlaTarget)
+@receiver(post_save, sender=ServiceCalendar)
+@receiver(post_delete, sender=ServiceCalendar)
+@receiver(post_save, sender=CalendarHours)
+@receiver(post_delete, sender=CalendarHours)
+@receiver(post_save, sender=CalendarException)
+@receiver(post_delete, sender=CalendarException)
+def _terms_changed(**kwargs: Any) -> None:
+    # Writes through any path, the admin's and the shell's included, reach every process's copy.
+    agreements_forget()

@@ -1,0 +1,64 @@
+"""Mail about SLA warnings and breaches, in each reader's own language: one at a time, or an hourly digest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tuki.accounts.models import User
+from tuki.mail.threading import automatic_headers
+from tuki.sla.models import NoticeKind, SlaNotice
+
+TEMPLATE = "mail/email/sla_notice.txt"
+
+
+def send_notice(notice_id: int) -> None:
+    now = timezone.now()
+    # Claim the notice first so that a retried job never mails twice.
+    if not SlaNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(sent_at=now):
+        return
+    notice = SlaNotice.objects.select_related("ticket", "recipient", "ticket__organisation").get(pk=notice_id)
+    with translation.override(notice.recipient.language):
+        subject = f"[{notice.ticket.identifier}] {NoticeKind(notice.kind).label}: {notice.ticket.subject}"
+        body = render_to_string(TEMPLATE, _context([notice]))
+    EmailMessage(subject, body, to=[notice.recipient.email], headers=automatic_headers()).send()
+
+
+def send_digests(now: datetime) -> int:
+    """One mail per digest reader with every notice still unsent; returns how many mails went out."""
+    sent = 0
+    readers = User.objects.filter(sla_notices__sent_at__isnull=True, sla_digest=True).distinct()
+    for reader in readers:
+        pending = list(SlaNotice.objects.filter(recipient=reader, sent_at__isnull=True).values_list("pk", flat=True))
+        claimed = SlaNotice.objects.filter(pk__in=pending, sent_at__isnull=True).update(sent_at=now)
+        if not claimed:
+            continue
+        notices = list(
+            SlaNotice.objects.filter(pk__in=pending, sent_at=now).select_related("ticket", "ticket__organisation")
+        )
+        with translation.override(reader.language):
+            subject = _("SLA digest: %(count)d warnings and breaches") % {"count": len(notices)}
+            body = render_to_string(TEMPLATE, _context(notices))
+        EmailMessage(subject, body, to=[reader.email], headers=automatic_headers()).send()
+        sent += 1
+    return sent
+
+
+def _context(notices: Sequence[SlaNotice]) -> dict[str, object]:
+    return {
+        "items": [
+            {
+                "notice": notice,
+                "label": NoticeKind(notice.kind).label,
+                "url": settings.TUKI_BASE_URL + reverse("desk:ticket", args=[notice.ticket.identifier]),
+            }
+            for notice in notices
+        ]
+    }
