@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tuki.catalogue",
     "tuki.portal",
     "tuki.desk",
+    "tuki.demo",
 ]
 
 MIDDLEWARE = [

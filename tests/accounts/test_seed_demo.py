@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management import call_command
 from django.test import Client
 
-from tuki.accounts.demo import DEMO_PASSWORD
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
+from tuki.demo.people import DEMO_PASSWORD
 
 
 def _counts() -> tuple[int, int, int, int]:

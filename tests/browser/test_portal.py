@@ -56,7 +56,7 @@ def handbook_article(agent: Any) -> Any:
 
 
 def test_visitor_reads_the_services_and_how_to_reach_support(page: Page, live_server: Any, browser: Browser) -> None:
-    from tuki.catalogue.demo import seed_catalogue
+    from tuki.demo.catalogue import seed_catalogue
 
     seed_catalogue()
     page.goto(live_server.url)

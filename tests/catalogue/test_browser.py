@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser_fixtures import axe_violations, screenshot
-from tuki.catalogue.demo import seed_catalogue
+from tuki.demo.catalogue import seed_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

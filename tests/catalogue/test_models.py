@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests.catalogue.conftest import make_service
-from tuki.catalogue.demo import SERVICES, seed_catalogue
 from tuki.catalogue.models import ServiceDescription
 from tuki.catalogue.selectors import published_services
+from tuki.demo.catalogue import SERVICES, seed_catalogue
 
 
 def test_active_language_is_used(support_service: ServiceDescription) -> None:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from tuki.accounts.models import User
 from tuki.core.scoping import visible_to
-from tuki.handbook.demo import seed_handbook
+from tuki.demo.handbook import seed_handbook
 from tuki.handbook.models import Article
 
 

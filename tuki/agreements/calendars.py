@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from tuki.agreements.models import ServiceCalendar
+from tuki.agreements.models import ServiceCalendar, Weekday
 from tuki.sla.calendar import Calendar, CalendarError
 
 HOLIDAY_YEARS_BACK = 3
@@ -70,8 +70,6 @@ def _overlaps(label: str, intervals: list[tuple[time, time | None]]) -> list[str
 
 
 def weekly_problems(weekly: Sequence[tuple[int, time, time | None]]) -> list[str]:
-    from tuki.agreements.models import Weekday
-
     if not weekly:
         return [_("The calendar has no working time at all: give opening hours for at least one weekday.")]
     days: dict[int, list[tuple[time, time | None]]] = {}

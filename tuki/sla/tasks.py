@@ -10,7 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from tuki.sla.models import NoticeKind
-from tuki.sla.notifications import notices_record
+from tuki.sla.services import notices_record
 from tuki.tickets.models import OPEN_STATES, Ticket
 
 # (notice, stored instant, claim flag, field that makes the notice moot once set)

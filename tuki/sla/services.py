@@ -1,4 +1,5 @@
-"""SLA warnings and breaches: who hears of them. The mail that tells them is the mail channel's (tuki.mail)."""
+"""Writes of the SLA domain: the warning and breach notices, and who hears of them. The mail that tells them is
+the mail channel's (tuki.mail.sla_notices)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tuki.accounts.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from tuki.accounts.models import User
+from tuki.demo.agreements import seed_agreements
+from tuki.demo.catalogue import seed_catalogue
+from tuki.demo.handbook import seed_handbook
+from tuki.demo.people import DEMO_PASSWORD, demo_logins, seed_demo
+from tuki.demo.requests import seed_requests
 
 
 class Command(BaseCommand):
@@ -13,15 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tuki.accounts.models import User
-
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("Database has users already; demo data not seeded.")
         else:
-            from tuki.agreements.demo import seed_agreements, seed_requests
-            from tuki.catalogue.demo import seed_catalogue
-            from tuki.handbook.demo import seed_handbook
-
             created = seed_demo() + seed_agreements() + seed_requests() + seed_handbook() + seed_catalogue()
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} records created)."))
         if not options["quiet_logins"]:
