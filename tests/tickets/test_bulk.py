@@ -1,0 +1,85 @@
+"""The worker's writes on many requests: each request claimed under a lock, what changed skipped, the rest done."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
+from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
+from tuki.tickets.services import ticket_create, ticket_transition
+
+HKI = ZoneInfo("Europe/Helsinki")
+
+
+def hki(*args: int) -> datetime:
+    return datetime(*args, tzinfo=HKI)  # type: ignore[misc]
+
+
+def _resolved(anna: Any, agent: Any, count: int) -> list[Ticket]:
+    tickets = []
+    for number in range(count):
+        ticket = ticket_create(
+            actor=anna, requester=anna.contact, subject=f"Fault {number}", priority=3, now=hki(2027, 12, 1, 9)
+        )
+        tickets.append(ticket_transition(actor=agent, ticket=ticket, to=State.RESOLVED, now=hki(2027, 12, 1, 10)))
+    return tickets
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_close_each_request_once(anna: Any, agent: Any, agreement_a: Any) -> None:
+    tickets = _resolved(anna, agent, 20)
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        from django.db import connection
+
+        try:
+            counts.append(tickets_close_resolved(now=hki(2027, 12, 20, 9)))
+        except BaseException as error:  # a worker that stops on a request closed by the other one fails here
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert sum(counts) == len(tickets)
+    assert set(Ticket.objects.values_list("state", flat=True)) == {State.CLOSED}
+    closings = TicketEvent.objects.filter(kind=EventKind.TRANSITION, data__to=State.CLOSED)
+    assert closings.count() == len(tickets)
+
+
+def test_a_request_reopened_and_resolved_again_waits_for_its_new_window(
+    anna: Any, agent: Any, agreement_a: Any
+) -> None:
+    [ticket] = _resolved(anna, agent, 1)
+    ticket = ticket_transition(actor=anna, ticket=ticket, to=State.REOPENED, now=hki(2027, 12, 10, 9))
+    ticket = ticket_transition(actor=agent, ticket=ticket, to=State.RESOLVED, now=hki(2027, 12, 10, 12))
+    assert tickets_close_resolved(now=hki(2027, 12, 20, 9)) == 0  # 14 days from 1 Dec have passed, not from 10 Dec
+    assert tickets_close_resolved(now=hki(2027, 12, 24, 13)) == 1
+
+
+def test_recomputing_skips_resolved_requests_and_other_agreements(
+    anna: Any, agent: Any, agreement_a: Any, bertil: Any, agreement_b: Any
+) -> None:
+    open_a = ticket_create(actor=anna, requester=anna.contact, subject="Open", priority=2, now=hki(2027, 12, 7, 8))
+    [closed_a] = _resolved(anna, agent, 1)
+    open_b = ticket_create(actor=bertil, requester=bertil.contact, subject="B", priority=2, now=hki(2027, 12, 7, 8))
+    Ticket.objects.filter(pk__in=[open_a.pk, closed_a.pk, open_b.pk]).update(resolution_due=None)
+
+    assert tickets_recompute_deadlines(agreement_id=agreement_a.pk, now=hki(2027, 12, 7, 9)) == 1
+
+    open_a.refresh_from_db()
+    closed_a.refresh_from_db()
+    open_b.refresh_from_db()
+    assert open_a.resolution_due is not None
+    assert closed_a.resolution_due is None and open_b.resolution_due is None
