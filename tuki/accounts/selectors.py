@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -29,7 +29,7 @@ def staff_choices() -> list[tuple[int, str]]:
 
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
-def _person_changed(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+def _person_changed(sender: object, update_fields: Iterable[str] | None = None, **kwargs: object) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # a login or a new password changes no one's name, role or activity
     STAFF.changed()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -76,6 +75,6 @@ def agreements_forget() -> None:
 @receiver(post_delete, sender=CalendarHours)
 @receiver(post_save, sender=CalendarException)
 @receiver(post_delete, sender=CalendarException)
-def _terms_changed(**kwargs: Any) -> None:
+def _terms_changed(**kwargs: object) -> None:
     # Writes through any path, the admin's and the shell's included, reach every process's copy.
     agreements_forget()

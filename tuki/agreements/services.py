@@ -6,13 +6,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
 from tuki.agreements.calendars import build_engine
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
@@ -23,7 +22,7 @@ WeeklyRow = tuple[int, time, time | None]
 ExceptionRow = tuple[date, time | None, time | None]
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not getattr(actor, "is_manager", False):
         raise PermissionDenied("Only the supplier's managers may change agreements and calendars.")
 
@@ -31,7 +30,7 @@ def _require_manager(actor: Any) -> None:
 @transaction.atomic
 def calendar_save(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     weekly: Iterable[WeeklyRow],
     exceptions: Iterable[ExceptionRow] = (),
@@ -79,7 +78,7 @@ def calendar_announce_change(calendar: ServiceCalendar) -> None:
 @transaction.atomic
 def agreement_save(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     service_calendar: ServiceCalendar,
     targets: Mapping[int, tuple[int, int]],

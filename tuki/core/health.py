@@ -16,7 +16,7 @@ def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:  # any failure means "not healthy"; the log keeps the reason
         logger.exception("health check: database")
         return False

@@ -10,27 +10,30 @@ refused for contacts, so forgetting the rule fails closed rather than open.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, overload
+from typing import TypeVar, overload
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
+Viewer = AbstractBaseUser | AnonymousUser | None  # core knows Django's user types, not Tuki's own
 
 
 @overload
-def visible_to(user: Any, subject: type[M]) -> QuerySet[M]: ...
+def visible_to(user: Viewer, subject: type[M]) -> QuerySet[M]: ...
 @overload
-def visible_to(user: Any, subject: QuerySet[M]) -> QuerySet[M]: ...
+def visible_to(user: Viewer, subject: QuerySet[M]) -> QuerySet[M]: ...
 
 
-def visible_to(user: Any, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
+def visible_to(user: Viewer, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
     """Narrow ``subject`` (a model or a queryset) to what ``user`` may see."""
     queryset: QuerySet[M] = subject if isinstance(subject, QuerySet) else subject._default_manager.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.is_supplier_staff:
+    if getattr(user, "is_supplier_staff", False):
         return queryset
     organisation_id = _contact_organisation_id(user)
     if organisation_id is None:
@@ -48,7 +51,7 @@ def visible_to(user: Any, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
     return narrow(queryset, user) if narrow else queryset
 
 
-def get_visible_or_404(user: Any, subject: type[M] | QuerySet[M], **lookup: Any) -> M:
+def get_visible_or_404(user: Viewer, subject: type[M] | QuerySet[M], **lookup: object) -> M:
     """Fetch one object through the user's scope; what the user may not see does not exist (404)."""
     queryset = visible_to(user, subject)
     try:
@@ -57,7 +60,7 @@ def get_visible_or_404(user: Any, subject: type[M] | QuerySet[M], **lookup: Any)
         raise Http404 from None
 
 
-def _contact_organisation_id(user: Any) -> int | None:
+def _contact_organisation_id(user: Viewer) -> int | None:
     contact = getattr(user, "contact", None)
     if contact is None or contact.deactivated_at is not None:
         return None

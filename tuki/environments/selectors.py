@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -33,5 +32,5 @@ ENVIRONMENTS: Versioned[dict[int, list[tuple[int, str]]]] = Versioned("environme
 
 @receiver(post_save, sender=Environment)
 @receiver(post_delete, sender=Environment)
-def _environment_changed(**kwargs: Any) -> None:
+def _environment_changed(**kwargs: object) -> None:
     ENVIRONMENTS.changed()

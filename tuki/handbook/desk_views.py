@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tuki.accounts.auth import acting_user
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.handbook.forms import ArticleForm
@@ -22,7 +23,7 @@ from tuki.tickets.selectors import ticket_get
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    articles = visible_to(request.user, Article)
+    articles = visible_to(acting_user(request), Article)
     if query:
         articles = search_articles(articles, query)
     articles = articles.select_related("category").prefetch_related("organisations").defer("body", "search_text")
@@ -33,9 +34,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_pick(request: HttpRequest, identifier: str) -> HttpResponse:
     """Articles to link to a request, found by what the agent types: a fragment for htmx, a page without it."""
-    ticket = ticket_get(request.user, identifier)
+    ticket = ticket_get(acting_user(request), identifier)
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    context = {"ticket": ticket, "query": query, "articles": articles_to_link(request.user, ticket, query)}
+    context = {"ticket": ticket, "query": query, "articles": articles_to_link(acting_user(request), ticket, query)}
     if request.headers.get("HX-Request"):
         return render(request, "handbook/desk/_picks.html", context)
     return render(request, "handbook/desk/pick.html", context)
@@ -44,7 +45,7 @@ def article_pick(request: HttpRequest, identifier: str) -> HttpResponse:
 @staff_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_get_by_pk(request.user, pk)
+    article = article_get_by_pk(acting_user(request), pk)
     return render(
         request,
         "handbook/desk/article.html",
@@ -59,7 +60,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit(request, article_get_by_pk(request.user, pk))
+    return _edit(request, article_get_by_pk(acting_user(request), pk))
 
 
 def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
@@ -67,7 +68,7 @@ def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
         form = ArticleForm(request.POST)
         if form.is_valid():
             try:
-                saved = article_save(actor=request.user, article=article, **form.cleaned_data)
+                saved = article_save(actor=acting_user(request), article=article, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             except PermissionDenied as error:

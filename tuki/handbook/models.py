@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import Organisation, User
 from tuki.core.scoping import visible_to
 
 # Paths under /portal/handbook/ that are not articles.
@@ -101,7 +101,7 @@ class Article(models.Model):
         return queryset.filter(Q(public_to_all=True) | Q(pk__in=chosen))
 
     @classmethod
-    def scope_for_contact(cls, queryset: QuerySet[Article], user: Any) -> QuerySet[Article]:
+    def scope_for_contact(cls, queryset: QuerySet[Article], user: User | None) -> QuerySet[Article]:
         return queryset.filter(published=True)
 
 
@@ -131,6 +131,6 @@ class TicketArticle(models.Model):
         return f"{self.ticket_id} → {self.article_id}"
 
     @classmethod
-    def scope_for_contact(cls, queryset: QuerySet[TicketArticle], user: Any) -> QuerySet[TicketArticle]:
+    def scope_for_contact(cls, queryset: QuerySet[TicketArticle], user: User) -> QuerySet[TicketArticle]:
         # A link to an article the contact may not read (a draft, or one for other customers) stays hidden.
         return queryset.filter(article__in=visible_to(user, Article))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from tuki.accounts.models import User
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.handbook.models import Article, Category, TicketArticle
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
@@ -53,11 +53,11 @@ def search_articles(queryset: QuerySet[Article], text: str) -> QuerySet[Article]
     ).order_by("-in_title", "title")
 
 
-def article_search(user: Any, text: str) -> QuerySet[Article]:
+def article_search(user: User, text: str) -> QuerySet[Article]:
     return search_articles(visible_to(user, Article), text).select_related("category")
 
 
-def suggest_articles(user: Any, text: str, limit: int = 5) -> list[Article]:
+def suggest_articles(user: User, text: str, limit: int = 5) -> list[Article]:
     """A few articles the user may read that match what they are typing (for the new-request form).
 
     Unlike the search box, any significant word may match: a description is long and mostly not in any article;
@@ -72,7 +72,7 @@ def suggest_articles(user: Any, text: str, limit: int = 5) -> list[Article]:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         query = SearchQuery(" or ".join(words), config="simple", search_type="websearch")
-        found: QuerySet[Any] = (
+        found: QuerySet[Article] = (
             queryset.annotate(search=SearchVector("search_text", config="simple"))
             .filter(search=query)
             .annotate(rank=SearchRank(SearchVector("search_text", config="simple"), query))
@@ -88,16 +88,16 @@ def suggest_articles(user: Any, text: str, limit: int = 5) -> list[Article]:
     return list(found.only("pk", "slug", "title", "language", "category__name")[:limit])
 
 
-def article_get(user: Any, slug: str) -> Article:
+def article_get(user: User, slug: str) -> Article:
     """One article by its address; one the user may not read does not exist (404)."""
     return get_visible_or_404(user, Article.objects.select_related("category"), slug=slug)
 
 
-def article_get_by_pk(user: Any, pk: int) -> Article:
+def article_get_by_pk(user: User, pk: int) -> Article:
     return get_visible_or_404(user, Article.objects.select_related("category", "author"), pk=pk)
 
 
-def article_from_form(user: Any, value: str) -> Article:
+def article_from_form(user: User, value: str) -> Article:
     """The article a form names by its id; one the user may not see is no choice at all."""
     article = visible_to(user, Article).filter(pk=int(value)).first() if value.strip().isdigit() else None
     if article is None:
@@ -111,7 +111,7 @@ class Section:
     articles: list[Article] = field(default_factory=list)
 
 
-def articles_by_category(user: Any) -> list[Section]:
+def articles_by_category(user: User) -> list[Section]:
     """The user's articles grouped by category in the categories' order; those without one come last.
 
     Built from the articles, not the categories, so that a category with nothing for this reader is not shown.
@@ -125,7 +125,7 @@ def articles_by_category(user: Any) -> list[Section]:
     return [*sections.values(), *([uncategorised] if uncategorised else [])]
 
 
-def linked_articles(user: Any, ticket: Ticket) -> QuerySet[Article]:
+def linked_articles(user: User, ticket: Ticket) -> QuerySet[Article]:
     """The articles linked to ``ticket`` that ``user`` may read (the request itself must be visible too)."""
     links = visible_to(user, TicketArticle).filter(ticket=ticket).values("article_id")
     return visible_to(user, Article).filter(pk__in=links).select_related("category").order_by("title")
@@ -147,7 +147,7 @@ class LinkRow:
     customer_can_read: bool
 
 
-def ticket_handbook(user: Any, ticket: Ticket, history: Iterable[TicketEvent]) -> list[LinkRow]:
+def ticket_handbook(user: User, ticket: Ticket, history: Iterable[TicketEvent]) -> list[LinkRow]:
     """The articles linked to a request, each marked whether its customer can read it.
 
     Linking and unlinking are recorded in the request's ``history``: a request whose history shows neither
@@ -164,7 +164,7 @@ def ticket_handbook(user: Any, ticket: Ticket, history: Iterable[TicketEvent]) -
     return [LinkRow(article, article.pk in readable) for article in linked]
 
 
-def articles_to_link(user: Any, ticket: Ticket, text: str, limit: int = 10) -> list[Article]:
+def articles_to_link(user: User, ticket: Ticket, text: str, limit: int = 10) -> list[Article]:
     """The best matches for ``text`` among the articles the user may read and the request has not linked yet."""
     already = TicketArticle.objects.filter(ticket=ticket).values("article_id")
     return list(article_search(user, text).exclude(pk__in=already)[:limit])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,12 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import Organisation, User
 from tuki.handbook.models import RESERVED_SLUGS, Article, Category, TicketArticle
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: User) -> None:
     if not getattr(actor, "is_supplier_staff", False):
         raise PermissionDenied(_("Only the support staff may edit the handbook."))
 
@@ -35,7 +34,7 @@ def _unique_slug(title: str, article_pk: int | None) -> str:
 @transaction.atomic
 def article_save(
     *,
-    actor: Any,
+    actor: User,
     article: Article | None = None,
     title: str,
     body: str,
@@ -69,7 +68,7 @@ def article_save(
     return article
 
 
-def _handbook_event(*, actor: Any, ticket: Ticket, article: Article, linked: bool, now: datetime) -> None:
+def _handbook_event(*, actor: User, ticket: Ticket, article: Article, linked: bool, now: datetime) -> None:
     """An internal history entry: the desk's timeline shows it, the customer's does not."""
     template = (
         _("Linked the handbook article “%(title)s”.") if linked else _("Unlinked the handbook article “%(title)s”.")
@@ -86,7 +85,7 @@ def _handbook_event(*, actor: Any, ticket: Ticket, article: Article, linked: boo
 
 
 @transaction.atomic
-def ticket_link_article(*, actor: Any, ticket: Ticket, article: Article, now: datetime | None = None) -> TicketArticle:
+def ticket_link_article(*, actor: User, ticket: Ticket, article: Article, now: datetime | None = None) -> TicketArticle:
     """Link an article to a request; linking it again changes nothing."""
     _require_staff(actor)
     now = now or timezone.now()
@@ -99,7 +98,7 @@ def ticket_link_article(*, actor: Any, ticket: Ticket, article: Article, now: da
 
 
 @transaction.atomic
-def ticket_unlink_article(*, actor: Any, ticket: Ticket, article: Article, now: datetime | None = None) -> bool:
+def ticket_unlink_article(*, actor: User, ticket: Ticket, article: Article, now: datetime | None = None) -> bool:
     """Remove the link; False when there was none."""
     _require_staff(actor)
     deleted, _by_model = TicketArticle.objects.filter(ticket=ticket, article=article).delete()

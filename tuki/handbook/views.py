@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tuki.accounts.auth import acting_user
 from tuki.core.permissions import contact_required
 from tuki.handbook.selectors import (
     MAX_QUERY_LENGTH,
@@ -23,7 +24,7 @@ MAX_RESULTS = 50
 @contact_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     context: dict[str, Any] = {"query": query}
     if query:
@@ -36,12 +37,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @contact_required
 @require_GET
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "handbook/article.html", {"article": article_get(request.user, slug)})
+    return render(request, "handbook/article.html", {"article": article_get(acting_user(request), slug)})
 
 
 @contact_required
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
     """An HTML fragment for htmx: articles that match what the contact is typing into a new request."""
-    articles = suggest_articles(request.user, request.GET.get("q", ""))
+    articles = suggest_articles(acting_user(request), request.GET.get("q", ""))
     return render(request, "handbook/_suggestions.html", {"articles": articles})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuki.accounts.auth import acting_user
 from tuki.agreements.selectors import agreement_for
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
@@ -178,10 +179,11 @@ def _linked_articles(user: Any, ticket: Ticket) -> list[Any]:
 @contact_required
 def ticket_timeline(request: HttpRequest, identifier: str) -> HttpResponse:
     """The timeline alone, polled by the request page so new replies show without a reload."""
-    ticket = ticket_get(request.user, identifier)
+    user = acting_user(request)
+    ticket = ticket_get(user, identifier)
     context = {
         "ticket": ticket,
-        "events": ticket_history(request.user, ticket),
+        "events": ticket_history(user, ticket),
         "attachment_url": "portal:attachment",
     }
     return render(request, "tickets/_timeline.html", context)

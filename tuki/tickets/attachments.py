@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import magic
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from tuki.accounts.models import User
 from tuki.tickets.models import Attachment, Ticket, TicketEvent
 
 # What support work needs: documents, images, logs, archives. Anything else (HTML, executables, scripts)
@@ -76,7 +76,7 @@ def check_files(files: Sequence[UploadedFile]) -> list[str]:
 
 
 def attachments_store(
-    *, event: TicketEvent, ticket: Ticket, files: Sequence[UploadedFile], actor: Any
+    *, event: TicketEvent, ticket: Ticket, files: Sequence[UploadedFile], actor: User
 ) -> list[Attachment]:
     """Store checked files through Django's storage API. Call inside the writing service's transaction."""
     types = check_files(files)

@@ -7,11 +7,10 @@ by itself).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuki.accounts.models import User
 from tuki.tickets.models import State
 
 STAFF = "staff"
@@ -50,7 +49,7 @@ class TransitionError(Exception):
     """A transition that does not exist or that this actor may not make; the message is for the user."""
 
 
-def role_of(actor: Any, organisation_id: int) -> str | None:
+def role_of(actor: User | None, organisation_id: int) -> str | None:
     if actor is None:
         return SYSTEM
     if getattr(actor, "is_supplier_staff", False):
@@ -61,7 +60,7 @@ def role_of(actor: Any, organisation_id: int) -> str | None:
     return None
 
 
-def check_transition(actor: Any, organisation_id: int, current: str, target: str) -> None:
+def check_transition(actor: User | None, organisation_id: int, current: str, target: str) -> None:
     allowed = TRANSITIONS.get((State(current), State(target)))
     if allowed is None:
         raise TransitionError(

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Contact, Organisation
+from tuki.accounts.models import Contact, Organisation, User
 from tuki.agreements.models import Agreement, Priority
 
 
@@ -232,7 +232,7 @@ class TicketEvent(models.Model):
         raise ValueError("The history of a request is append-only.")
 
     @classmethod
-    def scope_for_contact(cls, queryset: QuerySet[TicketEvent], user: Any) -> QuerySet[TicketEvent]:
+    def scope_for_contact(cls, queryset: QuerySet[TicketEvent], user: User) -> QuerySet[TicketEvent]:
         return queryset.filter(public=True)
 
 
@@ -259,5 +259,5 @@ class Attachment(models.Model):
         return self.name
 
     @classmethod
-    def scope_for_contact(cls, queryset: QuerySet[Attachment], user: Any) -> QuerySet[Attachment]:
+    def scope_for_contact(cls, queryset: QuerySet[Attachment], user: User) -> QuerySet[Attachment]:
         return queryset.filter(event__public=True)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from tuki.accounts.models import User
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import OPEN_STATES, State, Ticket
 
@@ -47,7 +48,7 @@ FILTERS = {
 PAGE_SIZE = 50
 
 
-def queue_filter(name: str, user: Any, now: datetime) -> Q:
+def queue_filter(name: str, user: User, now: datetime) -> Q:
     open_ = Q(state__in=OPEN_STATES)
     return {
         "unassigned": open_ & Q(assignee__isnull=True),
@@ -96,7 +97,7 @@ class QueuePage:
     has_next: bool
 
 
-def queue_page(user: Any, params: Mapping[str, str], now: datetime) -> QueuePage:
+def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePage:
     """One page of a queue. Fetches one row more than shown instead of counting the whole queue."""
     queue = params.get("queue", "open")
     queryset = visible_to(user, Ticket).filter(queue_filter(queue if queue in QUEUES else "open", user, now))
@@ -141,7 +142,7 @@ def queue_page(user: Any, params: Mapping[str, str], now: datetime) -> QueuePage
     return QueuePage(tickets=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
 
 
-def queue_counts(user: Any, now: datetime) -> dict[str, int]:
+def queue_counts(user: User, now: datetime) -> dict[str, int]:
     """How many requests wait in each working queue (not "all": counting everything is never cheap).
 
     One pass over the open requests: every working queue holds open requests only, and an index on the

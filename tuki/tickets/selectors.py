@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet, prefetch_related_objects
 from django.http import Http404
 
+from tuki.accounts.models import User
 from tuki.agreements.selectors import agreement_get
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import OPEN_STATES, Attachment, Ticket, TicketEvent
@@ -20,7 +19,7 @@ def ticket_pk_from_identifier(identifier: str) -> int:
     return int(number)
 
 
-def ticket_get(user: Any, identifier: str) -> Ticket:
+def ticket_get(user: User, identifier: str) -> Ticket:
     queryset = (
         visible_to(user, Ticket)
         .select_related("organisation", "requester__user", "assignee", "business_unit", "environment")
@@ -33,7 +32,7 @@ def ticket_get(user: Any, identifier: str) -> Ticket:
     return ticket
 
 
-def ticket_history(user: Any, ticket: Ticket) -> list[TicketEvent]:
+def ticket_history(user: User, ticket: Ticket) -> list[TicketEvent]:
     """The request's events that ``user`` may see, oldest first; ``has_files`` tells which carry attachments.
 
     Most events carry no file, so attachments are read (into ``event.attachments.all``) only for those that do.
@@ -48,7 +47,7 @@ def ticket_history(user: Any, ticket: Ticket) -> list[TicketEvent]:
     return events
 
 
-def open_tickets(user: Any) -> QuerySet[Ticket]:
+def open_tickets(user: User) -> QuerySet[Ticket]:
     """Open requests, the nearest resolution deadline first (paused ones, without a deadline, last)."""
     return (
         visible_to(user, Ticket)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuki.accounts.models import BusinessUnit, Contact
+from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Priority
 from tuki.agreements.selectors import agreement_for
 from tuki.environments.models import Environment
@@ -37,7 +37,7 @@ def _save(ticket: Ticket, now: datetime, fields: list[str]) -> None:
 @transaction.atomic
 def ticket_create(
     *,
-    actor: Any,
+    actor: User,
     requester: Contact,
     subject: str,
     description: str = "",
@@ -133,7 +133,7 @@ def _check_same_organisation(
 
 
 @transaction.atomic
-def ticket_transition(*, actor: Any, ticket: Ticket, to: str, now: datetime | None = None) -> Ticket:
+def ticket_transition(*, actor: User | None, ticket: Ticket, to: str, now: datetime | None = None) -> Ticket:
     now = now or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if to == State.REOPENED and ticket.resolved_at and role_of(actor, ticket.organisation_id) != STAFF:
@@ -141,7 +141,7 @@ def ticket_transition(*, actor: Any, ticket: Ticket, to: str, now: datetime | No
         if now > ticket.resolved_at + window:
             raise TransitionError(_("The time for reopening this request has passed."))
     check_transition(actor, ticket.organisation_id, ticket.state, to)
-    if to == State.CANCELLED and role_of(actor, ticket.organisation_id) == REQUESTER:
+    if to == State.CANCELLED and actor is not None and role_of(actor, ticket.organisation_id) == REQUESTER:
         contact = actor.contact
         if contact.pk != ticket.requester_id and not contact.is_customer_manager:
             raise TransitionError(_("Only the requester or the customer's manager may cancel this request."))
@@ -175,7 +175,7 @@ def _end_pause(ticket: Ticket, now: datetime) -> None:
 
 
 @transaction.atomic
-def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: int, now: datetime | None = None) -> Ticket:
+def ticket_set_priority(*, actor: User, ticket: Ticket, priority: int, now: datetime | None = None) -> Ticket:
     """Change the priority; the deadlines are recomputed from the request's start under the new target."""
     now = now or timezone.now()
     if role_of(actor, ticket.organisation_id) != STAFF:
@@ -198,7 +198,7 @@ def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: int, now: datet
 @transaction.atomic
 def ticket_reply(
     *,
-    actor: Any,
+    actor: User,
     ticket: Ticket,
     body: str,
     files: Sequence[UploadedFile] = (),
@@ -232,7 +232,7 @@ def ticket_reply(
 @transaction.atomic
 def ticket_note(
     *,
-    actor: Any,
+    actor: User,
     ticket: Ticket,
     body: str,
     files: Sequence[UploadedFile] = (),
@@ -256,7 +256,7 @@ def ticket_note(
 
 @transaction.atomic
 def ticket_log_call(
-    *, actor: Any, ticket: Ticket, caller: Contact, body: str, now: datetime | None = None
+    *, actor: User, ticket: Ticket, caller: Contact, body: str, now: datetime | None = None
 ) -> TicketEvent:
     """A phone call about an existing request, logged by an agent; the caller sees it in the portal."""
     now = now or timezone.now()
@@ -280,7 +280,7 @@ def ticket_log_call(
 
 
 @transaction.atomic
-def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | None = None) -> Ticket:
+def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: datetime | None = None) -> Ticket:
     """Give the request to an agent (or to nobody, with None)."""
     now = now or timezone.now()
     if role_of(actor, ticket.organisation_id) != STAFF:
@@ -305,22 +305,27 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any, now: datetime | 
     return ticket
 
 
-EDITABLE_FIELDS = ("kind", "environment", "business_unit", "subject")
+class TicketChanges(TypedDict, total=False):
+    """What an agent may change on a request; a name left out stays as it is."""
+
+    kind: str
+    environment: Environment | None
+    business_unit: BusinessUnit | None
+    subject: str
 
 
 @transaction.atomic
-def ticket_update(*, actor: Any, ticket: Ticket, now: datetime | None = None, **changes: Any) -> Ticket:
+def ticket_update(
+    *, actor: User, ticket: Ticket, now: datetime | None = None, **changes: Unpack[TicketChanges]
+) -> Ticket:
     """Change the request's type, environment, business unit or subject; each change is an event."""
     now = now or timezone.now()
     if role_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may change a request."))
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_same_organisation(ticket.organisation_id, changes.get("environment"), changes.get("business_unit"), [])
     changed = []
-    for name, value in changes.items():
+    for name, value in dict(changes).items():
         before = getattr(ticket, f"{name}_id" if name in ("environment", "business_unit") else name)
         after = value.pk if hasattr(value, "pk") else value
         if before != after:
@@ -344,7 +349,7 @@ def ticket_update(*, actor: Any, ticket: Ticket, now: datetime | None = None, **
 
 
 @transaction.atomic
-def ticket_merge(*, actor: Any, duplicate: Ticket, into: Ticket, now: datetime | None = None) -> Ticket:
+def ticket_merge(*, actor: User, duplicate: Ticket, into: Ticket, now: datetime | None = None) -> Ticket:
     """Close ``duplicate`` as merged into ``into``; both keep their history and point at each other."""
     now = now or timezone.now()
     if role_of(actor, duplicate.organisation_id) != STAFF:
