@@ -10,8 +10,9 @@ from tuki.accounts.services import contact_create, contact_deactivate, contact_r
 
 
 def test_business_unit_must_belong_to_the_contacts_organisation(org_a: Organisation, unit_b: Any) -> None:
-    with pytest.raises(ValueError, match="another organisation"):
+    with pytest.raises(ValidationError) as error:
         contact_create(organisation=org_a, email="x@org-a.example", full_name="X", business_unit=unit_b)
+    assert "business_unit" in error.value.message_dict
     assert not User.objects.filter(email="x@org-a.example").exists()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, Role, User
 
@@ -57,7 +59,7 @@ def contact_create(
     password: str | None = None,
 ) -> Contact:
     if business_unit is not None and business_unit.organisation_id != organisation.pk:
-        raise ValueError("The business unit belongs to another organisation.")
+        raise ValidationError({"business_unit": _("The business unit belongs to another customer.")})
     user = _user_create(email=email, full_name=full_name, role=Role.CONTACT, language=language, password=password)
     contact = Contact(
         user=user,

@@ -7,12 +7,13 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Organisation
 from tuki.agreements.calendars import build_engine
@@ -115,7 +116,9 @@ def agreement_save(
     agreement.save()
     environments = list(environments)
     if any(environment.organisation_id != organisation.pk for environment in environments):
-        raise ValueError("An environment of another organisation cannot be covered by this agreement.")
+        raise ValidationError(
+            {"environments": _("An environment of another customer cannot be covered by this agreement.")}
+        )
     agreement.environments.set(environments)
     agreement.targets.all().delete()
     for priority, (first_response, resolution) in sorted(targets.items()):
