@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -20,10 +21,14 @@ def staff_choices() -> list[tuple[int, str]]:
     """
 
     def load() -> list[tuple[int, str]]:
-        staff = User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
-        return list(staff.order_by("full_name").values_list("pk", "full_name"))
+        return list(active_staff().order_by("full_name").values_list("pk", "full_name"))
 
     return STAFF.get("active", load)
+
+
+def active_staff() -> QuerySet[User]:
+    """The people a request can be assigned to."""
+    return User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
 
 
 @receiver(post_save, sender=User)

@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils.translation import gettext as _
 
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.handbook.models import Article, Category, TicketArticle
@@ -95,14 +93,6 @@ def article_get(user: Any, slug: str) -> Article:
 
 def article_get_by_pk(user: Any, pk: int) -> Article:
     return get_visible_or_404(user, Article.objects.select_related("category", "author"), pk=pk)
-
-
-def article_from_form(user: Any, value: str) -> Article:
-    """The article a form names by its id; one the user may not see is no choice at all."""
-    article = visible_to(user, Article).filter(pk=int(value)).first() if value.strip().isdigit() else None
-    if article is None:
-        raise ValidationError(_("Choose a handbook article."))
-    return article
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tuki.core.permissions import contact_required
+from tuki.core.permissions import acting_user, contact_required
 from tuki.handbook.selectors import (
     MAX_QUERY_LENGTH,
     article_get,
@@ -23,7 +23,7 @@ MAX_RESULTS = 50
 @contact_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     context: dict[str, Any] = {"query": query}
     if query:

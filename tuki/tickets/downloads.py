@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import FileResponse, Http404, HttpRequest
 
+from tuki.core.permissions import acting_user
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Attachment
 from tuki.tickets.selectors import ticket_pk_from_identifier
 
 
 def attachment_response(request: HttpRequest, identifier: str, attachment_id: int) -> FileResponse:
-    user: Any = request.user
+    user = acting_user(request)
     # Looked up through its request and the user's scope: another customer's id is simply not there.
     attachment = (
         visible_to(user, Attachment).filter(pk=attachment_id, ticket_id=ticket_pk_from_identifier(identifier)).first()
