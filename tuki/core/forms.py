@@ -57,8 +57,8 @@ class ActionForm(forms.Form):
         raise NotImplementedError
 
 
-def perform(request: HttpRequest, form: ActionForm) -> bool:
-    """Check ``form`` and act on it, telling the user what was done or why not; True when it was done.
+def perform(request: HttpRequest, form: ActionForm) -> None:
+    """Check ``form`` and act on it, telling the user what was done or why not.
 
     Only the answers meant for the user are caught. Anything else is a bug and must fail as a server error that
     is logged, not pass for a refusal.
@@ -67,16 +67,14 @@ def perform(request: HttpRequest, form: ActionForm) -> bool:
         for problems in form.errors.values():
             for text in problems:
                 messages.error(request, str(text))
-        return False
+        return
     try:
         done = form.act()
     except (Refusal, PermissionDenied) as error:
         messages.error(request, str(error))
-        return False
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
-        return False
-    if done:
-        messages.success(request, done)
-    return True
+    else:
+        if done:
+            messages.success(request, done)
