@@ -35,13 +35,13 @@ def test_agent_logs_a_call_and_works_it_to_resolution(
     expect(page.locator(".message-body strong")).to_have_text("aamulla")
 
     page.locator("#message-body").fill("Tarkistamme tulostinjonon.")
-    page.locator("button[name=action][value=reply]").click()
+    page.locator("#send-reply").click()
     page.wait_for_load_state()
     log = tmp_path / "spooler.log"
     log.write_text("ERROR spooler stalled\n")
     page.locator("#message-body").fill("Jono jumissa, ks. loki.")
     page.locator("#message-files").set_input_files(str(log))
-    page.locator("button[name=action][value=note]").click()
+    page.locator("#save-note").click()
     page.wait_for_load_state()
     expect(page.locator(".timeline .internal .attachments a")).to_contain_text("spooler.log")
 

@@ -67,7 +67,7 @@ def test_call_form_on_the_request_page(client: Client, agent: Any, anna: Any, ag
     ticket = ticket_create(actor=anna, requester=anna.contact, subject="Slow")
     client.force_login(agent)
     client.post(
-        f"/desk/requests/{ticket.identifier}/action/",
-        {"action": "call", "caller": anna.contact.pk, "body": "Called back."},
+        f"/desk/requests/{ticket.identifier}/call/",
+        {"caller": anna.contact.pk, "body": "Called back."},
     )
     assert ticket.events.filter(kind="phone").count() == 1

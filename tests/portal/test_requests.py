@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tuki.environments.models import Environment
 from tuki.tickets.models import Ticket
 from tuki.tickets.services import ticket_create, ticket_note, ticket_reply
 
@@ -66,6 +67,27 @@ def test_colleagues_of_another_organisation_cannot_be_copied(
     response = client.post("/portal/requests/new/", _form(cc=[bertil.contact.pk]))
     assert "cc" in response.context["form"].errors
     assert not Ticket.objects.exists()
+
+
+def test_another_organisations_units_environments_and_colleagues_are_no_choice(
+    client: Client, anna: Any, bertil: Any, agreement_a: Any, agreement_b: Any
+) -> None:
+    """Each choice is checked by the form, through anna's scope, before any service is asked."""
+    ours = Environment.objects.create(organisation=anna.contact.organisation, name="Intranet")
+    theirs = Environment.objects.create(organisation=bertil.contact.organisation, name="Lönesystem")
+    agreement_a.environments.add(ours)
+    agreement_b.environments.add(theirs)
+    client.force_login(anna)
+    page = client.get("/portal/requests/new/").content.decode()
+    assert "Intranet" in page and "Lönesystem" not in page and "Ekonomi" not in page
+    foreign = {"business_unit": bertil.contact.business_unit_id, "environment": theirs.pk, "cc": [bertil.contact.pk]}
+    response = client.post("/portal/requests/new/", _form(**foreign))
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"business_unit", "environment", "cc"}
+    assert not Ticket.objects.exists()
+    mine = {"business_unit": anna.contact.business_unit_id, "environment": ours.pk}
+    assert client.post("/portal/requests/new/", _form(**mine)).status_code == 302
+    assert Ticket.objects.get().environment == ours
 
 
 def test_list_search_and_export_never_show_internal_notes(

@@ -4,9 +4,21 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from tuki.accounts.models import User
 from tuki.core import ratelimit
+
+
+def user_field(name: str) -> Any:
+    """A form field for one of a user's own settings, labelled and explained as the model does."""
+    return fields_for_model(User, fields=[name])[name]
+
+
+def settings_of(user: User, form: type[forms.Form]) -> dict[str, Any]:
+    """The user's current values of the form's fields, to start the form from."""
+    return {name: getattr(user, name) for name in form.base_fields}
 
 
 class LoginForm(AuthenticationForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -12,8 +13,7 @@ from tuki.core.versioned import Versioned
 
 
 def _load_staff() -> list[tuple[int, str]]:
-    staff = User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
-    return list(staff.order_by("full_name").values_list("pk", "full_name"))
+    return list(active_staff().order_by("full_name").values_list("pk", "full_name"))
 
 
 STAFF: Versioned[list[tuple[int, str]]] = Versioned("staff", _load_staff)
@@ -25,6 +25,11 @@ def staff_choices() -> list[tuple[int, str]]:
     Every desk page lists them; each process keeps the list until a person changes (:mod:`tuki.core.versioned`).
     """
     return STAFF.get()
+
+
+def active_staff() -> QuerySet[User]:
+    """The people a request can be assigned to."""
+    return User.objects.filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
 
 
 @receiver(post_save, sender=User)

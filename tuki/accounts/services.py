@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, Role, User
 
@@ -57,7 +59,7 @@ def contact_create(
     password: str | None = None,
 ) -> Contact:
     if business_unit is not None and business_unit.organisation_id != organisation.pk:
-        raise ValueError("The business unit belongs to another organisation.")
+        raise ValidationError({"business_unit": _("The business unit belongs to another customer.")})
     user = _user_create(email=email, full_name=full_name, role=Role.CONTACT, language=language, password=password)
     contact = Contact(
         user=user,
@@ -95,3 +97,27 @@ def contact_reactivate(*, contact: Contact) -> Contact:
 def user_set_language(*, user: User, language: str) -> None:
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
+
+
+@transaction.atomic
+def user_update_preferences(*, actor: User, user: User, language: str, on_duty: bool, sla_digest: bool) -> User:
+    """A staff member's own settings: the language, and how SLA warnings reach them."""
+    return _user_update_own(actor=actor, user=user, language=language, on_duty=on_duty, sla_digest=sla_digest)
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, user: User, full_name: str, language: str, mail_notifications: bool) -> User:
+    """A contact's own settings: the name others see, the language, and whether mail about requests comes."""
+    return _user_update_own(
+        actor=actor, user=user, full_name=full_name.strip(), language=language, mail_notifications=mail_notifications
+    )
+
+
+def _user_update_own(*, actor: User, user: User, **changes: object) -> User:
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("You may change only your own settings."))
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save(update_fields=list(changes))
+    return user

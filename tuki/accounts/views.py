@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuki.accounts.auth import acting_user
 from tuki.accounts.forms import LoginForm, ThrottledPasswordResetForm
 from tuki.accounts.services import user_set_language
 from tuki.core.redirects import safe_next
@@ -37,7 +38,7 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where a user lands after logging in: the desk for staff, the portal for contacts."""
-    user: Any = request.user
+    user = acting_user(request)
     return redirect("desk:home" if user.is_supplier_staff else "portal:dashboard")
 
 

@@ -7,9 +7,10 @@ from datetime import date, time
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
@@ -112,7 +113,9 @@ def agreement_save(
     agreement.save()
     environments = list(environments)
     if any(environment.organisation_id != organisation.pk for environment in environments):
-        raise ValueError("An environment of another organisation cannot be covered by this agreement.")
+        raise ValidationError(
+            {"environments": _("An environment of another customer cannot be covered by this agreement.")}
+        )
     agreement.environments.set(environments)
     agreement.targets.all().delete()
     for priority, (first_response, resolution) in sorted(targets.items()):

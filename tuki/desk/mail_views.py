@@ -13,13 +13,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuki.accounts.models import Contact
+from tuki.accounts.auth import acting_user
+from tuki.accounts.models import Contact, User
+from tuki.core.errors import Refusal
+from tuki.core.forms import refusal_text
+from tuki.core.pages import page_number
 from tuki.core.permissions import staff_required
+from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.desk.phone import callable_contacts
 from tuki.mail.intake import inbound_create_request, inbound_retry, parse_stored
 from tuki.mail.models import InboundMessage, InboundStatus
@@ -45,10 +50,10 @@ class FileForContactForm(forms.Form):
         help_text=gettext_lazy("The request is filed for this person; the mail's text and files go into it."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["requester"]
-        field.queryset = callable_contacts()
+        field.queryset = callable_contacts(user)
         field.label_from_instance = lambda c: f"{c.user.full_name} <{c.user.email}> – {c.organisation.name}"
 
 
@@ -57,18 +62,20 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in InboundStatus.values:
         status = ""
-    try:
-        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
-    records = InboundMessage.objects.select_related("ticket").only(
-        "received_at", "status", "reason", "sender", "sender_name", "subject", "source", "size", "answer", "ticket"
+    page = page_number(request.GET.get("page", ""), last=10_000)
+    user = acting_user(request)
+    records = (
+        visible_to(user, InboundMessage)
+        .select_related("ticket")
+        .only(
+            "received_at", "status", "reason", "sender", "sender_name", "subject", "source", "size", "answer", "ticket"
+        )
     )
     if status:
         records = records.filter(status=status)
     start = (page - 1) * PAGE_SIZE
     rows = list(records.order_by("-received_at", "-pk")[start : start + PAGE_SIZE + 1])
-    counts = dict(InboundMessage.objects.values_list("status").annotate(count=Count("pk")).order_by())
+    counts = dict(visible_to(user, InboundMessage).values_list("status").annotate(count=Count("pk")).order_by())
     tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in STATUS_TABS]
     context = {
         "rows": rows[:PAGE_SIZE],
@@ -82,8 +89,10 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
-    return _detail(request, record, FileForContactForm() if _fileable(record) else None)
+    user = acting_user(request)
+    record = get_visible_or_404(user, InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
+    form = FileForContactForm(user=user) if _fileable(record) else None
+    return _detail(request, record, form)
 
 
 def _detail(request: HttpRequest, record: InboundMessage, form: FileForContactForm | None) -> HttpResponse:
@@ -109,11 +118,12 @@ def _fileable(record: InboundMessage) -> bool:
 @staff_required
 @require_POST
 def inbound_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(InboundMessage, pk=pk)
+    user = acting_user(request)
+    record = get_visible_or_404(user, InboundMessage, pk=pk)
     try:
-        record = inbound_retry(actor=request.user, inbound=record)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        record = inbound_retry(actor=user, inbound=record)
+    except (Refusal, ValidationError, PermissionDenied) as error:
+        messages.error(request, refusal_text(error))
         return redirect("desk:mail_message", pk=pk)
     if record.status == InboundStatus.QUARANTINED:
         messages.error(request, _("The message still could not be processed; see the error below."))
@@ -125,20 +135,18 @@ def inbound_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def inbound_file_request(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
+    user = acting_user(request)
+    record = get_visible_or_404(user, InboundMessage.objects.select_related("ticket", "event", "handled_by"), pk=pk)
     if not _fileable(record):
         messages.error(request, _("Only a refused message can be filed as a request."))
         return redirect("desk:mail_message", pk=pk)
-    form = FileForContactForm(request.POST)
+    form = FileForContactForm(request.POST, user=user)
     if form.is_valid():
         try:
-            ticket = inbound_create_request(
-                actor=request.user, inbound=record, requester=form.cleaned_data["requester"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+            ticket = inbound_create_request(actor=user, inbound=record, requester=form.cleaned_data["requester"])
+        except (Refusal, ValidationError, PermissionDenied) as error:
+            # On top of the form: the mail's problem, not the chosen person's.
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(
                 request, _("Request %(identifier)s filed from the mail.") % {"identifier": ticket.identifier}
@@ -150,10 +158,12 @@ def inbound_file_request(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def inbound_raw(request: HttpRequest, pk: int) -> HttpResponse:
     """The original message, byte for byte, as a download that the browser neither shows nor sniffs."""
-    record = get_object_or_404(InboundMessage, pk=pk)
+    record = get_visible_or_404(acting_user(request), InboundMessage, pk=pk)
+    if not record.raw:
+        raise Http404
     try:
         handle = record.raw.open("rb")
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
         raise Http404 from None
     response: Any = FileResponse(handle, as_attachment=True, filename=f"message-{record.pk}.eml")
     response["Content-Type"] = "application/octet-stream"

@@ -8,26 +8,31 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuki.accounts.models import Contact
+from tuki.accounts.auth import acting_user
+from tuki.accounts.models import Contact, User
 from tuki.agreements.models import Agreement, Priority
+from tuki.core.errors import Refusal
+from tuki.core.forms import add_refusal
 from tuki.core.permissions import staff_required
+from tuki.core.scoping import visible_to
 from tuki.tickets.models import Channel, Kind
 from tuki.tickets.services import ticket_create
 
 
-def callable_contacts() -> Any:
-    """Active named contacts of customers with an agreement in force today."""
+def callable_contacts(user: User) -> QuerySet[Contact]:
+    """Active named contacts, among those ``user`` may see, of customers with an agreement in force today."""
     today = timezone.localdate()
-    in_force = Agreement.objects.in_force(today).filter(organisation=OuterRef("organisation"))
+    in_force = visible_to(user, Agreement.objects.in_force(today)).filter(organisation=OuterRef("organisation"))
     return (
-        Contact.objects.filter(deactivated_at__isnull=True, user__is_active=True)
+        visible_to(user, Contact)
+        .filter(deactivated_at__isnull=True, user__is_active=True)
         .filter(Exists(in_force))
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__full_name")
@@ -48,16 +53,16 @@ class PhoneRequestForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requester"].queryset = callable_contacts()  # type: ignore[attr-defined]
+        self.fields["requester"].queryset = callable_contacts(user)  # type: ignore[attr-defined]
         self.fields["requester"].label_from_instance = lambda c: f"{c.user.full_name} – {c.organisation.name}"  # type: ignore[attr-defined]
 
 
 @staff_required
 def phone_request(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    form = PhoneRequestForm(request.POST or None, initial={"submission_key": secrets.token_urlsafe(24)})
+    user = acting_user(request)
+    form = PhoneRequestForm(request.POST or None, user=user, initial={"submission_key": secrets.token_urlsafe(24)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -71,11 +76,8 @@ def phone_request(request: HttpRequest) -> HttpResponse:
                 channel=Channel.PHONE,
                 submission_key=data["submission_key"],
             )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        except (Refusal, ValidationError, PermissionDenied) as error:
+            add_refusal(form, error)
         else:
             messages.success(request, _("Phone request %(identifier)s logged.") % {"identifier": ticket.identifier})
             return redirect("desk:ticket", identifier=ticket.identifier)

@@ -1,8 +1,17 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
-from tuki.desk import mail_views, phone, ticket_views, views
+from tuki.desk import mail_views, phone, ticket_forms, ticket_views, views
 
 app_name = "desk"
+
+
+def _ticket_action(name: str, form: type[ticket_forms.TicketForm]) -> URLPattern:
+    """A button of the request page posts to an address of its own, named ``desk:ticket_<name>``."""
+    segment = name.replace("_", "-")
+    return path(
+        f"requests/<str:identifier>/{segment}/", ticket_views.ticket_action, {"form_class": form}, name=f"ticket_{name}"
+    )
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +25,15 @@ urlpatterns = [
     path("mail/<int:pk>/request/", mail_views.inbound_file_request, name="mail_request"),
     path("mail/<int:pk>/raw/", mail_views.inbound_raw, name="mail_raw"),
     path("requests/<str:identifier>/", ticket_views.ticket_detail, name="ticket"),
-    path("requests/<str:identifier>/action/", ticket_views.ticket_action, name="ticket_action"),
+    _ticket_action("reply", ticket_forms.ReplyForm),
+    _ticket_action("note", ticket_forms.NoteForm),
+    _ticket_action("call", ticket_forms.CallForm),
+    _ticket_action("transition", ticket_forms.TransitionForm),
+    _ticket_action("priority", ticket_forms.PriorityForm),
+    _ticket_action("assign", ticket_forms.AssignForm),
+    _ticket_action("update", ticket_forms.UpdateForm),
+    _ticket_action("merge", ticket_forms.MergeForm),
+    _ticket_action("link_article", ticket_forms.LinkArticleForm),
+    _ticket_action("unlink_article", ticket_forms.UnlinkArticleForm),
     path("requests/<str:identifier>/files/<int:attachment_id>/", ticket_views.attachment, name="attachment"),
 ]

@@ -16,28 +16,30 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuki.accounts.auth import acting_user
+from tuki.accounts.forms import settings_of
 from tuki.accounts.models import Organisation, User
 from tuki.accounts.selectors import staff_choices
+from tuki.accounts.services import user_update_preferences
 from tuki.agreements.models import Priority
+from tuki.core.forms import add_refusal, perform
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
-from tuki.desk.forms import PreferencesForm
+from tuki.desk.forms import BulkForm, PreferencesForm
 from tuki.environments.models import Environment
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
-from tuki.tickets.lifecycle import TransitionError
-from tuki.tickets.models import Kind, State, Ticket
+from tuki.tickets.models import Kind, State
 from tuki.tickets.queues import QUEUES, SORT_LABELS, queue_counts, queue_page
-from tuki.tickets.services import ticket_assign, ticket_transition
 
 QUERY_KEYS = ("queue", "organisation", "state", "priority", "kind", "assignee", "environment", "sla", "q", "sort")
 
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     now = timezone.now()
     params = {key: request.GET.get(key, "") for key in (*QUERY_KEYS, "page")}
     params["queue"] = params["queue"] if params["queue"] in QUEUES else "open"
@@ -60,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/home.html", context)
 
 
-def _filter_options(user: Any, params: dict[str, str], staff: list[tuple[int, str]]) -> dict[str, SafeString]:
+def _filter_options(user: User, params: dict[str, str], staff: list[tuple[int, str]]) -> dict[str, SafeString]:
     """The filters' options, the chosen ones selected."""
     organisations = visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name")
     environments = [
@@ -84,42 +86,17 @@ def _filter_options(user: Any, params: dict[str, str], staff: list[tuple[int, st
 @staff_required
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    """Assign or move many requests at once; each goes through the same service as one by one."""
-    user: Any = request.user
-    ids = [int(value) for value in request.POST.getlist("tickets") if value.isdigit()]
-    tickets = list(visible_to(user, Ticket).filter(pk__in=ids))
-    action, value = request.POST.get("action", ""), request.POST.get("value", "")
-    done, failed = 0, []
-    for ticket in tickets:
-        try:
-            if action == "assign":
-                assignee = User.objects.filter(pk=value).first() if value.isdigit() else None
-                ticket_assign(actor=user, ticket=ticket, assignee=assignee)
-            elif action == "transition" and value in State.values:
-                ticket_transition(actor=user, ticket=ticket, to=value)
-            else:
-                raise ValidationError(_("Choose what to do with the selected requests."))
-            done += 1
-        except (TransitionError, PermissionDenied, ValidationError) as error:
-            failed.append(f"{ticket.identifier}: {_message(error)}")
-    if done:
-        messages.success(request, _("%(count)d requests updated.") % {"count": done})
-    for text in failed:
+    """Assign or move the requests ticked in a queue, then back to the same queue."""
+    form = BulkForm(request.POST, user=acting_user(request))
+    perform(request, form)
+    for text in form.failed:
         messages.error(request, text)
-    if not tickets:
-        messages.error(request, _("Select at least one request."))
     return redirect(safe_next(request, reverse("desk:home")))
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 @staff_required
 def customers(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     organisations = (
         visible_to(user, Organisation)
         .filter(is_active=True)
@@ -134,9 +111,14 @@ def customers(request: HttpRequest) -> HttpResponse:
 @staff_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """How an agent hears of SLA warnings: on duty or not, one mail each or an hourly digest."""
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    user = acting_user(request)
+    form = PreferencesForm(request.POST or None, initial=settings_of(user, PreferencesForm))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your preferences are saved."))
-        return redirect("desk:preferences")
+        try:
+            user_update_preferences(actor=user, user=user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("desk:preferences")
     return render(request, "desk/preferences.html", {"form": form})

@@ -6,10 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils.translation import gettext as _
 
 from tuki.accounts.models import User
 from tuki.core.scoping import get_visible_or_404, visible_to
@@ -95,14 +93,6 @@ def article_get(user: User, slug: str) -> Article:
 
 def article_get_by_pk(user: User, pk: int) -> Article:
     return get_visible_or_404(user, Article.objects.select_related("category", "author"), pk=pk)
-
-
-def article_from_form(user: User, value: str) -> Article:
-    """The article a form names by its id; one the user may not see is no choice at all."""
-    article = visible_to(user, Article).filter(pk=int(value)).first() if value.strip().isdigit() else None
-    if article is None:
-        raise ValidationError(_("Choose a handbook article."))
-    return article
 
 
 @dataclass

@@ -1,33 +1,22 @@
-"""Forms of Online Support Services."""
+"""Forms of Online Support Services. Every choice is read through the contact's scope."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuki.accounts.models import BusinessUnit, Contact
+from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Agreement, Priority
+from tuki.core.forms import ActionForm, MultipleFileField
+from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.sla.explain import format_duration
-from tuki.tickets.models import Kind
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
+from tuki.tickets.models import Kind, Ticket
+from tuki.tickets.services import ticket_reply, ticket_transition
 
 
 def priority_choices(agreement: Agreement | None) -> list[tuple[int, str]]:
@@ -75,17 +64,18 @@ class NewRequestForm(forms.Form):
     attachments = MultipleFileField(label=gettext_lazy("Attachments"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, contact: Contact, agreement: Agreement | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, agreement: Agreement | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organisation_id = contact.organisation_id
+        contact = user.contact
         fields: Any = self.fields
         fields["priority"].choices = priority_choices(agreement)
         environments = agreement.environments.all() if agreement else Environment.objects.none()
-        fields["environment"].queryset = environments
-        fields["business_unit"].queryset = BusinessUnit.objects.filter(organisation_id=organisation_id, is_active=True)
+        fields["environment"].queryset = visible_to(user, environments)
+        fields["business_unit"].queryset = visible_to(user, BusinessUnit).filter(is_active=True)
         fields["business_unit"].initial = contact.business_unit_id
         fields["cc"].queryset = (
-            Contact.objects.filter(organisation_id=organisation_id, deactivated_at__isnull=True, user__is_active=True)
+            visible_to(user, Contact)
+            .filter(deactivated_at__isnull=True, user__is_active=True)
             .exclude(pk=contact.pk)
             .select_related("user")
         )
@@ -110,3 +100,37 @@ class RequestFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+
+
+class TicketForm(ActionForm):
+    def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.ticket = ticket
+
+
+class ReplyForm(TicketForm):
+    # Not required and not stripped: the service says what an empty message lacks, and Markdown keeps its indents.
+    body = forms.CharField(required=False, strip=False)
+    attachments = MultipleFileField(required=False)
+
+    def act(self) -> str:
+        data = self.cleaned_data
+        ticket_reply(actor=self.user, ticket=self.ticket, body=data["body"], files=data["attachments"])
+        return _("Your reply is sent.")
+
+
+class TransitionForm(TicketForm):
+    """The customer's buttons: cancel, reopen, confirm. Whether the request may move now is the lifecycle's call."""
+
+    to = forms.ChoiceField(
+        choices=[(state.value, label) for state, label in CUSTOMER_ACTIONS.items()],
+        error_messages={
+            "required": gettext_lazy("That action is not possible."),
+            "invalid_choice": gettext_lazy("That action is not possible."),
+        },
+    )
+
+    def act(self) -> str:
+        ticket_transition(actor=self.user, ticket=self.ticket, to=self.cleaned_data["to"])
+        return ""

@@ -16,29 +16,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
+from tuki.accounts.models import User
 from tuki.agreements.selectors import agreement_for
+from tuki.core.errors import Refusal
+from tuki.core.forms import add_refusal, perform
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
-from tuki.portal.forms import NewRequestForm, RequestFilterForm
+from tuki.handbook.selectors import linked_articles
+from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, TicketForm, TransitionForm
 from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
-from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS, TransitionError
-from tuki.tickets.models import OPEN_STATES, State, Ticket, TicketEvent
+from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS
+from tuki.tickets.models import OPEN_STATES, Ticket, TicketEvent
 from tuki.tickets.selectors import ticket_get, ticket_history
-from tuki.tickets.services import ticket_create, ticket_reply, ticket_transition
+from tuki.tickets.services import ticket_create
 
 LIST_SIZE = 100
 
 
 @contact_required
 def new_request(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     contact = user.contact
     agreement = agreement_for(contact.organisation_id, timezone.localdate())
     form = NewRequestForm(
         request.POST or None,
         request.FILES or None,
-        contact=contact,
+        user=user,
         agreement=agreement,
         initial={"submission_key": secrets.token_urlsafe(24)},
     )
@@ -58,12 +62,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 files=data["attachments"],
                 submission_key=data["submission_key"],
             )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                field = "attachments" if field == "files" else field
-                form.add_error(field if field in form.fields else None, problems)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        except (Refusal, ValidationError, PermissionDenied) as error:
+            add_refusal(form, error, renamed={"files": "attachments"})
         else:
             messages.success(
                 request, _("Your support request %(identifier)s is filed.") % {"identifier": ticket.identifier}
@@ -72,15 +72,15 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/new_request.html", {"form": form, "agreement": agreement})
 
 
-def _customer_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """Subject, description and public messages only: internal notes never answer a customer's search."""
+def _customer_search(user: User, queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Subject, description and the messages the contact may read: internal notes never answer their search."""
     for word in text.split()[:10]:
-        public_message = TicketEvent.objects.filter(ticket=OuterRef("pk"), public=True, body__icontains=word)
-        queryset = queryset.filter(Q(subject__icontains=word) | Q(description__icontains=word) | Exists(public_message))
+        message = visible_to(user, TicketEvent).filter(ticket=OuterRef("pk"), body__icontains=word)
+        queryset = queryset.filter(Q(subject__icontains=word) | Q(description__icontains=word) | Exists(message))
     return queryset
 
 
-def _filtered(user: Any, form: RequestFilterForm) -> QuerySet[Ticket]:
+def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
     queryset = visible_to(user, Ticket).select_related("requester__user", "environment")
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
@@ -93,7 +93,7 @@ def _filtered(user: Any, form: RequestFilterForm) -> QuerySet[Ticket]:
     if data.get("priority"):
         queryset = queryset.filter(priority=data["priority"])
     if data.get("q"):
-        queryset = _customer_search(queryset, data["q"])
+        queryset = _customer_search(user, queryset, data["q"])
     return queryset.order_by("-created_at")
 
 
@@ -101,7 +101,7 @@ def _filtered(user: Any, form: RequestFilterForm) -> QuerySet[Ticket]:
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     now = timezone.now()
-    rows = sla_rows(_filtered(request.user, form)[:LIST_SIZE], now)
+    rows = sla_rows(_filtered(acting_user(request), form)[:LIST_SIZE], now)
     query = request.GET.urlencode()
     return render(request, "portal/requests.html", {"form": form, "rows": rows, "query": query})
 
@@ -127,7 +127,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
             _("Resolved"),
         ]
     )
-    for ticket in _filtered(request.user, form).iterator():
+    for ticket in _filtered(acting_user(request), form).iterator():
         writer.writerow(
             [
                 ticket.identifier,
@@ -151,7 +151,7 @@ def _spreadsheet_safe(text: str) -> str:
 
 @contact_required
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     ticket = ticket_get(user, identifier)
     transitions = [
         (to.value, CUSTOMER_ACTIONS[to])
@@ -163,17 +163,9 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "clocks": ticket_clocks(ticket, timezone.now()),
         "events": ticket_history(user, ticket),
         "transitions": transitions,
-        "linked_articles": _linked_articles(user, ticket),
+        "linked_articles": list(linked_articles(user, ticket)),
     }
     return render(request, "portal/ticket.html", context)
-
-
-def _linked_articles(user: Any, ticket: Ticket) -> list[Any]:
-    try:
-        from tuki.handbook.selectors import linked_articles
-    except ImportError:  # the handbook app is optional in this layer
-        return []
-    return list(linked_articles(user, ticket))
 
 
 @contact_required
@@ -189,27 +181,23 @@ def ticket_timeline(request: HttpRequest, identifier: str) -> HttpResponse:
     return render(request, "tickets/_timeline.html", context)
 
 
+def _ticket_action(request: HttpRequest, identifier: str, form_class: type[TicketForm]) -> HttpResponse:
+    user = acting_user(request)
+    ticket = ticket_get(user, identifier)
+    perform(request, form_class(request.POST, request.FILES, user=user, ticket=ticket))
+    return redirect("portal:ticket", identifier=ticket.identifier)
+
+
 @contact_required
 @require_POST
-def ticket_action(request: HttpRequest, identifier: str) -> HttpResponse:
-    user: Any = request.user
-    ticket = ticket_get(user, identifier)
-    try:
-        if request.POST.get("action") == "reply":
-            ticket_reply(
-                actor=user, ticket=ticket, body=request.POST.get("body", ""), files=request.FILES.getlist("files")
-            )
-            messages.success(request, _("Your reply is sent."))
-        else:
-            ticket_transition(actor=user, ticket=ticket, to=State(request.POST.get("to", "")))
-    except (TransitionError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    except ValueError:
-        raise PermissionDenied from None
-    return redirect("portal:ticket", identifier=ticket.identifier)
+def ticket_reply_view(request: HttpRequest, identifier: str) -> HttpResponse:
+    return _ticket_action(request, identifier, ReplyForm)
+
+
+@contact_required
+@require_POST
+def ticket_transition_view(request: HttpRequest, identifier: str) -> HttpResponse:
+    return _ticket_action(request, identifier, TransitionForm)
 
 
 @contact_required

@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/requests/export.csv", requests.request_export, name="export"),
     path("portal/requests/<str:identifier>/", requests.ticket_detail, name="ticket"),
     path("portal/requests/<str:identifier>/timeline/", requests.ticket_timeline, name="timeline"),
-    path("portal/requests/<str:identifier>/action/", requests.ticket_action, name="ticket_action"),
+    path("portal/requests/<str:identifier>/reply/", requests.ticket_reply_view, name="ticket_reply"),
+    path("portal/requests/<str:identifier>/transition/", requests.ticket_transition_view, name="ticket_transition"),
     path("portal/requests/<str:identifier>/files/<int:attachment_id>/", requests.attachment, name="attachment"),
 ]

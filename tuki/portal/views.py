@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tuki.accounts.models import BusinessUnit, Contact, Organisation
+from tuki.accounts.auth import acting_user
+from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.agreements.calendars import weekly_summary
 from tuki.agreements.models import Agreement, Weekday
 from tuki.catalogue.selectors import published_services
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"services": published_services()})
 
 
-def _current_agreement(user: Any) -> Agreement | None:
+def _current_agreement(user: User) -> Agreement | None:
     today = timezone.localdate()
     return (
         visible_to(user, Agreement.objects.in_force(today))
@@ -38,7 +39,7 @@ def _current_agreement(user: Any) -> Agreement | None:
 
 @contact_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     now = timezone.now()
     tickets = list(open_tickets(user)[:50])
     rows = sla_rows(tickets, now)
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @contact_required
 def agreement(request: HttpRequest) -> HttpResponse:
-    current = _current_agreement(request.user)
+    current = _current_agreement(acting_user(request))
     context: dict[str, Any] = {"agreement": current}
     if current is not None:
         hours = weekly_summary(current.service_calendar)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import User
+from tuki.core.errors import Refusal
 from tuki.tickets.models import State
 
 STAFF = "staff"
@@ -45,7 +46,7 @@ CUSTOMER_ACTIONS = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(Refusal):
     """A transition that does not exist or that this actor may not make; the message is for the user."""
 
 

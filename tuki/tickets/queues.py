@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import User
+from tuki.core.pages import page_number
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import OPEN_STATES, State, Ticket
 
@@ -110,10 +111,7 @@ def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePag
     queryset = queryset.filter(sla_filter(params.get("sla", ""), now))
     queryset = search_filter(queryset, params.get("q", ""))
     order = SORTS.get(params.get("sort", "due"), SORTS["due"])
-    try:
-        page = max(1, int(params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(params.get("page", ""), last=1_000_000)
     start = (page - 1) * PAGE_SIZE
     # The page's rows are chosen by primary key first: that sort reads only the filter and sort columns (from
     # an index where one covers them), and only the rows shown are then joined to customer, requester, assignee.

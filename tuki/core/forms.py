@@ -1,0 +1,80 @@
+"""Form pieces both faces use: several files in one field, and forms that do one thing through one service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from tuki.core.errors import Refusal
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def refusal_text(error: Exception) -> str:
+    """A service's refusal as one line for the user."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def add_refusal(form: forms.Form, error: Exception, renamed: Mapping[str, str] | None = None) -> None:
+    """Show a service's refusal on ``form``: field errors on the form's fields of that name (``renamed`` maps the
+    service's names to the form's), everything else above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            field = (renamed or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, problems)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+class ActionForm(forms.Form):
+    """A button's form: it checks what was posted, and :meth:`act` makes the one service call it stands for."""
+
+    def act(self) -> str:
+        """Do it with ``cleaned_data``; return what to tell the user, or "" for nothing."""
+        raise NotImplementedError
+
+
+def perform(request: HttpRequest, form: ActionForm) -> None:
+    """Check ``form`` and act on it, telling the user what was done or why not.
+
+    Only the answers meant for the user are caught. Anything else is a bug and must fail as a server error that
+    is logged, not pass for a refusal.
+    """
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for text in problems:
+                messages.error(request, str(text))
+        return
+    try:
+        done = form.act()
+    except (Refusal, PermissionDenied) as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        if done:
+            messages.success(request, done)
