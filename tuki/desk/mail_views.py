@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.models import Contact
 from tuki.core.permissions import staff_required
 from tuki.desk.phone import callable_contacts
-from tuki.mail.intake import inbound_create_request, inbound_retry, parse_stored
+from tuki.mail.intake.desk import inbound_create_request, inbound_retry, parse_stored
 from tuki.mail.models import InboundMessage, InboundStatus
 
 PAGE_SIZE = 50

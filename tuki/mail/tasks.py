@@ -1,17 +1,15 @@
-"""Background jobs of the mail: notifications, the intake's automatic answers and the IMAP poll."""
+"""Background jobs of the mail: notifications and the intake's automatic answers.
+
+The requests' services queue :func:`notify_event`, so nothing here may import them, directly or through the
+intake; the IMAP poll, which files requests, is a job of :mod:`tuki.mail.intake.tasks`.
+"""
 
 from __future__ import annotations
 
-import logging
+from huey.contrib.djhuey import db_task
 
-from django.conf import settings
-from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
-
+from tuki.mail.answers import send_automatic_answer
 from tuki.mail.notifications import send_event_notifications
-
-logger = logging.getLogger(__name__)
 
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
@@ -24,23 +22,4 @@ def notify_event(event_id: int) -> None:
 @db_task(retries=3, retry_delay=300)
 def answer_inbound(inbound_id: int) -> None:
     """The automatic answer to a refused or oversized inbound message (claimed once; see tuki.mail.answers)."""
-    from tuki.mail.answers import send_automatic_answer
-
     send_automatic_answer(inbound_id)
-
-
-@db_periodic_task(crontab(minute="*"))
-def poll_mailbox_job() -> None:
-    """Read the configured IMAP mailbox; one poller at a time, the next minute picks up what is left."""
-    if not settings.TUKI_MAIL_IMAP_HOST:
-        return
-    from tuki.mail.imap import poll_mailbox
-
-    try:
-        with HUEY.lock_task("tuki.mail.poll_mailbox"):
-            result = poll_mailbox()
-    except TaskLockedException:
-        logger.info("The mailbox is being read by another worker")
-        return
-    if result.fetched:
-        logger.info("Mailbox read: %s", result)
