@@ -7,6 +7,7 @@ to use another folder of ``*.box`` files. Without it these tests are skipped.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from email import policy
 from email.message import EmailMessage
@@ -40,9 +41,12 @@ def parsed(name: str) -> ParsedMessage:
 @pytest.mark.parametrize("path", FILES or [None], ids=lambda path: path.name if path else "none")
 def test_each_mail_parses(path: Path) -> None:
     message = parse_message(path.read_bytes(), max_seconds=NO_TIME_LIMIT)
-    assert isinstance(message.subject, str) and "\n" not in message.subject
-    assert isinstance(message.text, str) and isinstance(message.full_text, str)
-    assert len(message.fingerprint) == 64
+    assert message.subject == " ".join(message.subject.split())
+    assert message.full_text == message.full_text.strip()
+    # The new text is the whole text less lines: every line of it stands in the whole text.
+    whole = {line.rstrip() for line in message.full_text.split("\n")}
+    assert [line for line in message.text.split("\n") if line.rstrip() not in whole] == []
+    assert message.fingerprint == hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
     assert message.date is None or message.date.tzinfo is not None
     assert all(0 < len(attachment.name) <= 200 and "/" not in attachment.name for attachment in message.attachments)
     assert not any("too complex" in defect for defect in message.defects)  # real mail stays below the limits
