@@ -10,7 +10,7 @@ reply to). It generates realistic mail in memory: new requests in plain text, HT
 attachments (PDF, inline PNG), replies to existing requests by ``[SR-n]`` in the subject or by In-Reply-To,
 auto-replies, bounces and strangers. Then it
 
-1. times :func:`tuki.mail.intake.pipe_intake` (what ``manage.py mail_intake`` runs) in-process on every
+1. times :func:`tuki.mail.intake.entry.pipe_intake` (what ``manage.py mail_intake`` runs) in-process on every
    message, one transaction each, jobs (notifications, automatic answers) queued as in production;
 2. starts a Dovecot like the tests' (tests/mail/dovecot.py), appends a second set of as many messages, and
    times :func:`tuki.mail.imap.poll_mailbox` until the mailbox is empty.
@@ -228,7 +228,7 @@ def wait_for_quiet(limit: float) -> float:
 
 
 def time_pipe(messages: list[bytes], profile: bool) -> dict[str, Any]:
-    from tuki.mail.intake import EX_OK, pipe_intake
+    from tuki.mail.intake.entry import EX_OK, pipe_intake
     from tuki.mail.models import InboundMessage
 
     before = InboundMessage.objects.count()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tuki.sla",
     "tuki.tickets",
     "tuki.mail",
+    "tuki.mail.intake",
     "tuki.handbook",
     "tuki.catalogue",
     "tuki.portal",

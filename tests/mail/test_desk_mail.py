@@ -10,7 +10,7 @@ from django.test import Client
 
 from tests.conftest import speaks
 from tests.mail.messages import EXE, PDF, PNG, mail
-from tuki.mail.intake import intake
+from tuki.mail.intake.entry import intake
 from tuki.mail.models import InboundMessage, InboundSource, InboundStatus
 from tuki.tickets.models import Channel, Ticket
 

@@ -13,7 +13,8 @@ from tests.mail.dovecot import Dovecot
 from tests.mail.failures import drop_failure, fail_attachment_inserts
 from tests.mail.messages import PDF, mail
 from tuki.mail.imap import MailboxConfig, poll_mailbox
-from tuki.mail.intake import intake
+from tuki.mail.intake.entry import intake
+from tuki.mail.intake.tasks import poll_mailbox_job
 from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.tickets.models import Ticket
 
@@ -188,8 +189,6 @@ def test_the_lock_released_the_next_poll_takes_the_mail(
 def test_the_periodic_job_reads_the_configured_mailbox(
     dovecot: Dovecot, anna: Any, agreement_a: Any, settings: Any
 ) -> None:
-    from tuki.mail.tasks import poll_mailbox_job
-
     settings.TUKI_MAIL_IMAP_HOST = dovecot.host
     settings.TUKI_MAIL_IMAP_PORT = dovecot.port
     settings.TUKI_MAIL_IMAP_USER = dovecot.user
@@ -202,8 +201,6 @@ def test_the_periodic_job_reads_the_configured_mailbox(
 
 
 def test_the_periodic_job_does_nothing_without_a_mailbox(settings: Any, db: Any) -> None:
-    from tuki.mail.tasks import poll_mailbox_job
-
     settings.TUKI_MAIL_IMAP_HOST = ""
     poll_mailbox_job()
     assert not InboundMessage.objects.exists()

@@ -9,7 +9,7 @@ from django.core import mail as outbox
 
 from tests.mail.messages import EXE, PDF, PNG, mail
 from tuki.accounts.services import contact_create
-from tuki.mail.intake import intake
+from tuki.mail.intake.entry import intake
 from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.mail.notifications import build_message
 from tuki.mail.threading import event_message_id, thread_message_id

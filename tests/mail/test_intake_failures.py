@@ -10,7 +10,9 @@ import pytest
 
 from tests.mail.failures import drop_failure, fail_attachment_inserts
 from tests.mail.messages import PDF, mail
-from tuki.mail.intake import EX_OK, EX_TEMPFAIL, TemporaryFailure, inbound_retry, intake, pipe_intake
+from tuki.mail.intake.desk import inbound_retry
+from tuki.mail.intake.entry import EX_OK, EX_TEMPFAIL, intake, pipe_intake
+from tuki.mail.intake.store import TemporaryFailure
 from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.tickets.models import Attachment, Ticket, TicketEvent
 

@@ -26,7 +26,7 @@ from tuki.core.pages import page_number
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.desk.phone import callable_contacts
-from tuki.mail.intake import inbound_create_request, inbound_retry, parse_stored
+from tuki.mail.intake.desk import inbound_create_request, inbound_retry, parse_stored
 from tuki.mail.models import InboundMessage, InboundStatus
 
 PAGE_SIZE = 50

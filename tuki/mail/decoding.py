@@ -2,7 +2,10 @@
 
 Mail in the wild declares charsets that do not exist, mislabels them, splits one character over two encoded
 words and puts raw 8-bit bytes in headers. Nothing here raises for such input: undecodable bytes become
-replacement characters and an unknown charset is read as UTF-8, then Windows-1252, then Latin-1.
+replacement characters and an unknown charset is read as UTF-8, then Windows-1252, then Latin-1. 8-bit text
+that is valid UTF-8 is read as UTF-8 whatever it declares, and text with no UTF-8 in it that its declared
+charset cannot read is read as if it declared none. (Measured against charset-normalizer on the mail corpus:
+bench/mail_parsing.py.)
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,80})\?([bBqQ])\?([^?]*)\?=")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_WIDE = ("utf-16", "utf-32", "utf-7")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _ID = re.compile(r"<([^<>]{1,500})>")
 _ADDRESS = re.compile(r'(?:[^\s@<>()\[\],;:"\\]+|"[^"\\\r\n]*")@[^\s@<>()\[\],;:"\\]+')
 MAX_IDS = 200
@@ -64,21 +69,28 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
 def _decode(data: bytes, charset: str | None) -> tuple[str, str | None]:
     codec, unknown = _codec(charset)
     if codec is not None:
-        try:
-            return data.decode(codec), None
-        except (UnicodeDecodeError, LookupError):
-            pass
-        try:  # mislabelled UTF-8 is the commonest mistake
-            return data.decode("utf-8"), None
-        except UnicodeDecodeError:
-            return data.decode(codec, errors="replace"), f"undecodable bytes in {charset} text"
-    note = f"unknown charset {charset!r}" if unknown else None
+        # Mislabelled UTF-8 is the commonest mistake, and an 8-bit charset decodes it without an error (to the
+        # wrong text): 8-bit text that is valid UTF-8 is UTF-8, since legacy text almost never happens to be.
+        candidates = ("utf-8", codec) if not codec.startswith("utf") and not data.isascii() else (codec, "utf-8")
+        for candidate in candidates:
+            try:
+                return data.decode(candidate), None
+            except (UnicodeDecodeError, LookupError):
+                continue
+        # No UTF-8 in it at all: 8-bit text in another charset than declared (UTF-16 and the like excepted).
+        if not codec.startswith(_WIDE) and not _UTF8_SEQUENCE.search(data):
+            return _guess(data), f"text not in its declared charset {charset}"
+        return data.decode(codec, errors="replace"), f"undecodable bytes in {charset} text"
+    return _guess(data), f"unknown charset {charset!r}" if unknown else None
+
+
+def _guess(data: bytes) -> str:
     for fallback in ("utf-8", "cp1252"):
         try:
-            return data.decode(fallback), note
+            return data.decode(fallback)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1"), note
+    return data.decode("latin-1")
 
 
 def uudecode(text: str) -> bytes:

@@ -1,7 +1,7 @@
 """The IMAP poller: reads the support mailbox into the intake, and marks a message only once it is taken.
 
 Each message is fetched with ``BODY.PEEK[]`` (which leaves it unread) and handed to
-:func:`tuki.mail.intake.intake`. Only after the intake has committed is it moved to the processed folder
+:func:`tuki.mail.intake.entry.intake`. Only after the intake has committed is it moved to the processed folder
 (``TUKI_MAIL_IMAP_PROCESSED_FOLDER``) or, without one, flagged ``\\Seen`` and with Tuki's keyword. A crash in
 between does no harm: the next poll fetches it again, and the intake's unique key recognises it. A database
 failure leaves the message untouched for the next poll; when the database is away altogether the poll stops.
@@ -18,7 +18,8 @@ from django.conf import settings
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from tuki.mail.intake import TemporaryFailure, intake
+from tuki.mail.intake.entry import intake
+from tuki.mail.intake.store import TemporaryFailure
 from tuki.mail.models import InboundSource
 
 logger = logging.getLogger(__name__)

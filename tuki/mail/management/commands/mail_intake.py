@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tuki.mail.intake import EX_OK, pipe_intake
+from tuki.mail.intake.entry import EX_OK, pipe_intake
 
 
 class Command(BaseCommand):
