@@ -3,7 +3,8 @@
 The customer side (requester and copies) hears of the staff's public replies and of state changes; the staff
 hear of new requests and of requests assigned to them. Nobody hears of their own doings, and internal notes
 never leave the desk. The requests' services announce each event once it commits
-(:data:`tuki.tickets.signals.event_recorded`), and :mod:`tuki.mail.receivers` queues :func:`tuki.mail.tasks.notify_event`.
+(:data:`tuki.tickets.signals.event_recorded`), and :mod:`tuki.mail.receivers` queues
+:func:`tuki.mail.tasks.notify_event`.
 """
 
 from __future__ import annotations
