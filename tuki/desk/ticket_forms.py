@@ -11,14 +11,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuki.accounts.models import Contact, User
+from tuki.accounts.models import Contact
 from tuki.accounts.selectors import active_staff
 from tuki.agreements.models import Priority
-from tuki.core.forms import ActionForm, MultipleFileField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.handbook.models import Article
 from tuki.handbook.services import ticket_link_article, ticket_unlink_article
+from tuki.tickets.forms import ReplyForm, TicketForm
 from tuki.tickets.models import Kind, State, Ticket
 from tuki.tickets.selectors import ticket_get
 from tuki.tickets.services import (
@@ -26,7 +26,6 @@ from tuki.tickets.services import (
     ticket_log_call,
     ticket_merge,
     ticket_note,
-    ticket_reply,
     ticket_set_priority,
     ticket_transition,
     ticket_update,
@@ -36,25 +35,6 @@ from tuki.tickets.services import (
 def _choose(text: Any) -> dict[str, Any]:
     """The same words whether the choice is missing or is not one of those offered."""
     return {"required": text, "invalid_choice": text, "invalid_pk_value": text}
-
-
-class TicketForm(ActionForm):
-    def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.ticket = ticket
-        self.then = ticket  # the request the agent sees next
-
-
-class ReplyForm(TicketForm):
-    # Not required and not stripped: the service says what an empty message lacks, and Markdown keeps its indents.
-    body = forms.CharField(required=False, strip=False)
-    attachments = MultipleFileField(required=False)
-
-    def act(self) -> str:
-        data = self.cleaned_data
-        ticket_reply(actor=self.user, ticket=self.ticket, body=data["body"], files=data["attachments"])
-        return _("Reply sent.")
 
 
 class NoteForm(ReplyForm):

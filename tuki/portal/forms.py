@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Agreement, Priority
-from tuki.core.forms import ActionForm, MultipleFileField
+from tuki.core.forms import MultipleFileField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.sla.explain import format_duration
+from tuki.tickets import forms as tickets_forms
+from tuki.tickets.forms import TicketForm
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
-from tuki.tickets.models import Kind, Ticket
-from tuki.tickets.services import ticket_reply, ticket_transition
+from tuki.tickets.models import Kind
+from tuki.tickets.services import ticket_transition
 
 
 def priority_choices(agreement: Agreement | None) -> list[tuple[int, str]]:
@@ -102,22 +103,8 @@ class RequestFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
 
 
-class TicketForm(ActionForm):
-    def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.ticket = ticket
-
-
-class ReplyForm(TicketForm):
-    # Not required and not stripped: the service says what an empty message lacks, and Markdown keeps its indents.
-    body = forms.CharField(required=False, strip=False)
-    attachments = MultipleFileField(required=False)
-
-    def act(self) -> str:
-        data = self.cleaned_data
-        ticket_reply(actor=self.user, ticket=self.ticket, body=data["body"], files=data["attachments"])
-        return _("Your reply is sent.")
+class ReplyForm(tickets_forms.ReplyForm):
+    done = gettext_lazy("Your reply is sent.")
 
 
 class TransitionForm(TicketForm):

@@ -1,0 +1,33 @@
+"""The forms both faces put on a request's page: each acts on one request as the person who posted it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from tuki.accounts.models import User
+from tuki.core.forms import ActionForm, MultipleFileField
+from tuki.tickets.models import Ticket
+from tuki.tickets.services import ticket_reply
+
+
+class TicketForm(ActionForm):
+    def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.ticket = ticket
+        self.then = ticket  # the request the person sees next
+
+
+class ReplyForm(TicketForm):
+    # Not required and not stripped: the service says what an empty message lacks, and Markdown keeps its indents.
+    body = forms.CharField(required=False, strip=False)
+    attachments = MultipleFileField(required=False)
+    done = gettext_lazy("Reply sent.")
+
+    def act(self) -> str:
+        data = self.cleaned_data
+        ticket_reply(actor=self.user, ticket=self.ticket, body=data["body"], files=data["attachments"])
+        return str(self.done)
