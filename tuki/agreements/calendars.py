@@ -153,7 +153,12 @@ def _years_around(today: date) -> range:
 
 
 def engine_for(calendar: ServiceCalendar, today: date, language: str = "fi") -> Calendar:
-    """The engine for a stored calendar, cached until the calendar changes."""
+    """The engine for a stored calendar, kept in this process (see :mod:`tuki.core.versioned` for its worth).
+
+    The key is the calendar's ``updated_at``, which every change moves (``calendar_save`` and the admin save the
+    calendar after its hours), so a changed calendar is a new key and no engine needs forgetting; an engine built
+    from a change that was rolled back sits under a key that nothing asks for again.
+    """
     return _cached_engine(calendar.pk, calendar.updated_at.isoformat(), today.year, language)
 
 

@@ -13,6 +13,12 @@ Correct under concurrent writers:
 * Until its change commits, the writing thread keeps a copy of its own, loaded after its change: only its
   own connection sees the uncommitted rows, and if they are rolled back, the copy is dropped with them.
 * The shared copy is replaced whole and never changed in place, so other threads never see half of it.
+
+What it is worth (bench/desk.py at 1,000,000 requests on PostgreSQL, against the same code reading the rows
+each time): the request page makes 5 SQL queries instead of 9 and takes about 7 ms less, and a new request is
+filed twice as fast (the agreement in force is asked on every one). The calendar engines built from these
+agreements are kept too (:func:`tuki.agreements.calendars.engine_for`); without them a request page takes
+16 ms more and filing a request is five times slower.
 """
 
 from __future__ import annotations
