@@ -106,7 +106,7 @@ def imports_of(path: Path) -> Iterator[Import]:
     yield from visit(tree)
 
 
-IMPORTS = [found for path in source_files() for found in imports_of(path)]
+IMPORTS = sorted({found for path in source_files() for found in imports_of(path)}, key=lambda i: (i.source, i.line))
 
 
 def unit_of(module: str) -> str:
