@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from tuki.mail.sla_notices import send_digests
+from tuki.mail.sla_notices import send_digests, send_notice
 from tuki.sla.models import SlaNotice
 from tuki.sla.tasks import sla_sweep
 from tuki.tickets.models import Ticket
@@ -84,6 +85,47 @@ def test_digest_readers_get_one_mail(request_a: Ticket, agent: Any, django_captu
     assert [m.to for m in mail.outbox] == [[agent.email]]
     assert mail.outbox[0].body.count(f"/desk/requests/{request_a.identifier}/") == 4
     assert send_digests(hki(2027, 12, 7, 18)) == 0
+
+
+def _unreachable_mail_server(settings: Any) -> None:
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+
+
+def test_a_digest_that_fails_to_go_out_keeps_its_notices(
+    request_a: Ticket, agent: Any, manager: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for person in (agent, manager):
+        person.sla_digest = True
+        person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_sweep(hki(2027, 12, 7, 9))
+    _unreachable_mail_server(settings)
+    assert send_digests(hki(2027, 12, 7, 10)) == 0
+    assert SlaNotice.objects.filter(sent_at__isnull=True).count() == 4  # two notices each, none lost
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_digests(hki(2027, 12, 7, 11)) == 2
+    assert not SlaNotice.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_notice_that_fails_to_go_out_is_not_marked_sent(
+    request_a: Ticket, agent: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    Ticket.objects.filter(pk=request_a.pk).update(assignee=agent)
+    _unreachable_mail_server(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_sweep(hki(2027, 12, 7, 8, 50)) == 1
+    [notice] = SlaNotice.objects.all()
+    assert notice.sent_at is None  # the job's retry will mail it
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_notice(notice.pk)
+    notice.refresh_from_db()
+    assert notice.sent_at is not None and [m.to for m in mail.outbox] == [[agent.email]]
 
 
 @pytest.mark.django_db(transaction=True)

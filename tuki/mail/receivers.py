@@ -6,8 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tuki.mail.sla_notices import send_notice
-from tuki.mail.tasks import notify_event
+from tuki.mail.tasks import notify_event, send_sla_notice
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
 
@@ -19,4 +18,4 @@ def _notify_of_event(*, event_id: int, **kwargs: Any) -> None:
 
 @receiver(notice_recorded)
 def _send_sla_notice(*, notice_id: int, **kwargs: Any) -> None:
-    send_notice(notice_id)
+    send_sla_notice(notice_id)

@@ -11,7 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.mail.answers import send_automatic_answer
 from tuki.mail.notifications import send_event_notifications
-from tuki.mail.sla_notices import send_digests
+from tuki.mail.sla_notices import send_digests, send_notice
 
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
@@ -25,6 +25,11 @@ def notify_event(event_id: int) -> None:
 def answer_inbound(inbound_id: int) -> None:
     """The automatic answer to a refused or oversized inbound message (claimed once; see tuki.mail.answers)."""
     send_automatic_answer(inbound_id)
+
+
+@db_task(retries=3, retry_delay=300)
+def send_sla_notice(notice_id: int) -> None:
+    send_notice(notice_id)
 
 
 @db_periodic_task(crontab(minute="0"))

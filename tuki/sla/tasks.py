@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -12,6 +13,8 @@ from huey.contrib.djhuey import db_periodic_task
 from tuki.sla.models import NoticeKind
 from tuki.sla.services import notices_record
 from tuki.tickets.models import OPEN_STATES, Ticket
+
+logger = logging.getLogger(__name__)
 
 # (notice, stored instant, claim flag, field that makes the notice moot once set)
 SWEEP = [
@@ -29,15 +32,22 @@ def sla_sweep(now: datetime) -> int:
         due = Ticket.objects.filter(state__in=OPEN_STATES, **{f"{moment}__lte": now, flag: False})
         if moot:
             due = due.filter(**{f"{moot}__isnull": True})
-        for ticket_id in due.values_list("pk", flat=True):
-            with transaction.atomic():
-                # The conditional update is the claim: only one worker sees 1 here.
-                if Ticket.objects.filter(pk=ticket_id, **{flag: False}).update(**{flag: True}) != 1:
-                    continue
-                ticket = Ticket.objects.select_related("assignee").get(pk=ticket_id)
-                notices_record(ticket, kind, getattr(ticket, moment), now)
-                claimed += 1
+        for ticket_id in list(due.values_list("pk", flat=True)):
+            try:
+                claimed += _claim(ticket_id, kind, moment, flag, now)
+            except Exception:  # the claim is rolled back: the next sweep tries this one again, the rest go on now
+                logger.exception("The SLA notice %s of request %s failed", kind, ticket_id)
     return claimed
+
+
+@transaction.atomic
+def _claim(ticket_id: int, kind: NoticeKind, moment: str, flag: str, now: datetime) -> bool:
+    # The conditional update is the claim: only one worker sees 1 here.
+    if Ticket.objects.filter(pk=ticket_id, **{flag: False}).update(**{flag: True}) != 1:
+        return False
+    ticket = Ticket.objects.select_related("assignee").get(pk=ticket_id)
+    notices_record(ticket, kind, getattr(ticket, moment), now)
+    return True
 
 
 @db_periodic_task(crontab(minute="*"))
