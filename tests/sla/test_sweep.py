@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
+from tests.workers import run_in_workers
 from tuki.mail.sla_notices import send_digests, send_notice
 from tuki.sla.models import SlaNotice
 from tuki.sla.tasks import sla_sweep
@@ -134,21 +134,8 @@ def test_two_workers_never_notify_twice(anna: Any, agreement_a: Any, agent: Any)
         ticket_create(actor=anna, requester=anna.contact, subject=f"Fault {n}", priority=2, now=hki(2027, 12, 7, 8))
         for n in range(20)
     ]
-    counts: list[int] = []
-
-    def worker() -> None:
-        from django.db import connection
-
-        try:
-            counts.append(sla_sweep(hki(2027, 12, 7, 17)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts, failures = run_in_workers(lambda: sla_sweep(hki(2027, 12, 7, 17)))
+    assert not failures
     assert sum(counts) == 4 * len(tickets)
     assert SlaNotice.objects.filter(recipient=agent).count() == 4 * len(tickets)
 

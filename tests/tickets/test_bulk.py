@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.workers import run_in_workers
 from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
 from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
 from tuki.tickets.services import ticket_create, ticket_transition
@@ -33,24 +33,8 @@ def _resolved(anna: Any, agent: Any, count: int) -> list[Ticket]:
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_close_each_request_once(anna: Any, agent: Any, agreement_a: Any) -> None:
     tickets = _resolved(anna, agent, 20)
-    counts: list[int] = []
-    failures: list[BaseException] = []
-
-    def worker() -> None:
-        from django.db import connection
-
-        try:
-            counts.append(tickets_close_resolved(now=hki(2027, 12, 20, 9)))
-        except BaseException as error:  # a worker that stops on a request closed by the other one fails here
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # A worker that stopped on a request closed by the other one would fail here.
+    counts, failures = run_in_workers(lambda: tickets_close_resolved(now=hki(2027, 12, 20, 9)))
     assert not failures
     assert sum(counts) == len(tickets)
     assert set(Ticket.objects.values_list("state", flat=True)) == {State.CLOSED}

@@ -16,7 +16,6 @@ from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
 from tuki.agreements.calendars import build_engine
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
-from tuki.agreements.selectors import agreements_forget
 from tuki.environments.models import Environment
 
 WeeklyRow = tuple[int, time, time | None]
@@ -69,8 +68,10 @@ def calendar_save(
 
 
 def calendar_announce_change(calendar: ServiceCalendar) -> None:
-    """Every open deadline measured on this calendar is recomputed once the change is committed."""
-    agreements_forget()
+    """Every open deadline measured on this calendar is recomputed once the change is committed.
+
+    The processes' copies of the agreements follow the saves themselves (receivers in agreements.selectors).
+    """
     transaction.on_commit(
         partial(signals.calendar_changed.send, sender=ServiceCalendar, calendar_id=calendar.pk), robust=True
     )
@@ -133,7 +134,6 @@ def agreement_save(
 
 def agreement_announce_change(agreement: Agreement) -> None:
     """Every open deadline measured by this agreement is recomputed once the change is committed."""
-    agreements_forget()
     transaction.on_commit(
         partial(signals.agreement_changed.send, sender=Agreement, agreement_id=agreement.pk), robust=True
     )

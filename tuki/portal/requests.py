@@ -23,9 +23,10 @@ from tuki.core.forms import add_refusal, perform
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.handbook.selectors import linked_articles
-from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, TicketForm, TransitionForm
+from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, TransitionForm
 from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
+from tuki.tickets.forms import TicketForm
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS
 from tuki.tickets.models import OPEN_STATES, Ticket, TicketEvent
 from tuki.tickets.selectors import ticket_get, ticket_history
