@@ -2,7 +2,8 @@
 two instants, and when a given amount of working time runs out.
 
 Standard library and numpy only (no Django, no project imports) so the engine can be
-tested and benchmarked on its own.
+tested and benchmarked on its own. numpy is imported on first use of the array API: a web
+process only ever asks one question at a time, and numpy would add about 20 MB to each.
 
 Semantics (callers rely on these):
 
@@ -51,11 +52,12 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import accumulate
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+if TYPE_CHECKING:  # numpy itself is imported where the array API runs (see the module's docstring)
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
 
 US = 1_000_000  # microseconds per second
 DAY_US = 86_400 * US
@@ -99,7 +101,9 @@ class _Index(NamedTuple):
 
 _EMPTY_INDEX = _Index(0, 0, 2**62, -(2**62), [], [], [0], 0)
 # (snapshot, bounds, offsets, stops, cum, due_offsets): see Calendar._arrays_for
-_Arrays = tuple[_Index, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+_Arrays = tuple[
+    _Index, "NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.int64]"
+]
 
 
 class CalendarError(ValueError):
@@ -214,6 +218,8 @@ def to_epoch_us(moments: Iterable[datetime]) -> NDArray[np.int64]:
     """
     if not isinstance(moments, Sequence):
         moments = list(moments)
+    import numpy as np
+
     return np.fromiter(map(_fast_us, moments), dtype=np.int64, count=len(moments))
 
 
@@ -222,6 +228,8 @@ def from_epoch_us(moments_us: ArrayLike, zone: tzinfo) -> list[datetime]:
 
     A multidimensional array is flattened (C order).
     """
+    import numpy as np
+
     values = np.asarray(moments_us)
     if values.dtype.kind not in "iu":
         raise TypeError(f"expected an integer array of epoch microseconds, got dtype {values.dtype}")
@@ -242,6 +250,8 @@ def from_epoch_us(moments_us: ArrayLike, zone: tzinfo) -> list[datetime]:
 def _us_arrays(first: ArrayLike, second: ArrayLike, name: str) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Two same-shaped int64 arrays of microseconds, or ValueError/TypeError."""
     arrays = []
+    import numpy as np
+
     for value in (first, second):
         array = np.asarray(value)
         if array.dtype.kind not in "iu" and not (array.size == 0 and array.dtype.kind == "f"):
@@ -263,6 +273,8 @@ def _before(starts: list[int], ends: list[int], cum: list[int], moment: int) -> 
 def _before_array(arrays: _Arrays, moments: NDArray[np.int64]) -> NDArray[np.int64]:
     """_before for an array of (covered) instants."""
     _, bounds, offsets, stops, _, _ = arrays
+    import numpy as np
+
     k = np.searchsorted(bounds, moments, side="right")
     return offsets[k] + np.minimum(moments, stops[k])
 
@@ -340,7 +352,13 @@ class Calendar:
                     else:
                         hi = 0
                     return ONE_US * (hi - lo)
-        return self.business_time_between_many([(start, end)])[0]
+        lo, hi = _to_us(start), _to_us(end)
+        if hi <= lo:
+            return ZERO
+        index = self._covering(lo, hi)
+        return ONE_US * (
+            _before(index.starts, index.ends, index.cum, hi) - _before(index.starts, index.ends, index.cum, lo)
+        )
 
     def add_business_time(self, start: datetime, delta: timedelta) -> datetime:
         """The earliest t >= start with business_time_between(start, t) == delta.
@@ -375,7 +393,7 @@ class Calendar:
                             return self._to_local(due)
                 elif amount == 0:
                     return self._to_local(moment)
-        return self.add_business_time_many([(start, delta)])[0]
+        return self._to_local(self._add(_to_us(start), _delta_us(delta)))
 
     def business_time_between_many(self, pairs: Iterable[tuple[datetime, datetime]]) -> list[timedelta]:
         """business_time_between for many pairs (computed by business_time_between_array)."""
@@ -388,6 +406,8 @@ class Calendar:
         """add_business_time for many (start, delta) items (computed by add_business_time_array)."""
         items = list(items)
         starts = to_epoch_us([start for start, _ in items])
+        import numpy as np
+
         deltas = np.fromiter((_delta_us(delta) for _, delta in items), dtype=np.int64, count=len(items))
         return self.from_epoch_us(self.add_business_time_array(starts, deltas))
 
@@ -398,6 +418,8 @@ class Calendar:
         shape and holds business time in microseconds (0 where end <= start).
         """
         starts, ends = _us_arrays(starts_us, ends_us, "ends_us")
+        import numpy as np
+
         live = ends > starts
         if not live.any():
             return np.zeros(starts.shape, dtype=np.int64)
@@ -418,6 +440,8 @@ class Calendar:
         shape of ``starts_us``; returns the deadlines as epoch microseconds, that shape.
         """
         starts, deltas = _us_arrays(starts_us, deltas_us, "deltas_us")
+        import numpy as np
+
         if starts.size == 0:
             return starts.copy()
         if deltas.min() < 0:
@@ -445,6 +469,23 @@ class Calendar:
             for moment, due in set(zip(starts[far].tolist(), dues[far].tolist(), strict=True)):
                 self._refuse_long_closure(moment, due, index)
         return dues
+
+    def _add(self, moment: int, amount: int) -> int:
+        """add_business_time on epoch microseconds, one at a time (the array form's steps without arrays)."""
+        if amount == 0:
+            return moment
+        if amount > MAX_DELTA_US:
+            raise ValueError("business time beyond the datetime range")
+        index = self._covering(moment, moment)
+        target = _before(index.starts, index.ends, index.cum, moment) + amount
+        if target > index.reach:
+            index = self._covering(moment, moment, self._reaching(moment, amount))
+            target = _before(index.starts, index.ends, index.cum, moment) + amount
+        k = bisect_left(index.cum, target) - 1  # the interval meeting the target
+        due = index.starts[k] + target - index.cum[k]
+        if due - moment > CLOSED_LIMIT_US:
+            self._refuse_long_closure(moment, due, index)
+        return due
 
     def from_epoch_us(self, moments_us: ArrayLike) -> list[datetime]:
         """Epoch microseconds (UTC) -> aware datetimes in the calendar's zone (fold set)."""
@@ -630,6 +671,8 @@ class Calendar:
         cached = self._arrays
         if cached is not None and cached[0] is index:
             return cached
+        import numpy as np
+
         starts = np.array(index.starts, dtype=np.int64)
         ends = np.array(index.ends, dtype=np.int64)
         cum = np.array(index.cum, dtype=np.int64)
