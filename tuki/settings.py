@@ -193,7 +193,7 @@ HUEY |= {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tuki.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "tuki.accounts.hashers.Argon2PasswordHasher",

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from tests.conftest import TARGETS, WORKWEEK
-from tuki.agreements.calendars import engine_for, holiday_names
+from tuki.agreements.calendars import engine_for
 from tuki.agreements.models import Agreement, CalendarHours, ServiceCalendar
+from tuki.agreements.public_holidays import holiday_names
 from tuki.agreements.services import agreement_save, calendar_save
 
 

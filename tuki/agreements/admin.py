@@ -13,8 +13,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from tuki.agreements.calendars import exception_problems, holiday_names, weekly_problems
+from tuki.agreements.calendars import exception_problems, weekly_problems
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.agreements.public_holidays import holiday_names
 from tuki.agreements.services import agreement_announce_change, calendar_announce_change
 
 

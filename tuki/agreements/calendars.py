@@ -12,38 +12,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
 from functools import lru_cache
 
-import holidays as holiday_data
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tuki.agreements.models import ServiceCalendar, Weekday
+from tuki.agreements.public_holidays import holiday_names, years_around
 from tuki.sla.calendar import Calendar, CalendarError
 
-HOLIDAY_YEARS_BACK = 3
-HOLIDAY_YEARS_AHEAD = 4
-HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
 _lock = threading.Lock()
 
 
 def _clock(value: time | None, *, end: bool = False) -> str:
     return "24:00" if value is None and end else (value or time(0)).strftime("%H:%M")
-
-
-def holiday_names(country: str, years: Iterable[int], language: str = "fi") -> dict[date, str]:
-    """Public holidays of ``country`` with their names; raises ValidationError for an unknown country."""
-    if not country:
-        return {}
-    try:
-        found = holiday_data.country_holidays(country.upper(), years=list(years))
-        wanted = HOLIDAY_LANGUAGES.get(language, "en_US")
-        if wanted in getattr(found, "supported_languages", ()):
-            found = holiday_data.country_holidays(country.upper(), years=list(years), language=wanted)
-    except NotImplementedError:
-        raise ValidationError(
-            {"holiday_country": _("Unknown country code %(code)s for public holidays.") % {"code": country}}
-        ) from None
-    return dict(sorted(found.items()))
 
 
 def _overlaps(label: str, intervals: list[tuple[time, time | None]]) -> list[str]:
@@ -148,10 +129,6 @@ def _describe(error: CalendarError) -> str:
     return _("The calendar is not valid: %(detail)s") % {"detail": text}
 
 
-def _years_around(today: date) -> range:
-    return range(today.year - HOLIDAY_YEARS_BACK, today.year + HOLIDAY_YEARS_AHEAD + 1)
-
-
 def engine_for(calendar: ServiceCalendar, today: date, language: str = "fi") -> Calendar:
     """The engine for a stored calendar, kept in this process (see :mod:`tuki.core.versioned` for its worth).
 
@@ -171,7 +148,7 @@ def _cached_engine(pk: int, version: str, year: int, language: str) -> Calendar:
             holiday_country=calendar.holiday_country,
             weekly=[(h.weekday, h.opens, h.closes) for h in calendar.hours.all()],
             exceptions=[(e.day, e.opens, e.closes) for e in calendar.exceptions.all()],
-            years=_years_around(date(year, 1, 1)),
+            years=years_around(date(year, 1, 1)),
             language=language,
         )
 

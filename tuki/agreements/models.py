@@ -54,6 +54,28 @@ class ServiceCalendar(models.Model):
         return self.name
 
 
+class PublicHolidays(models.Model):
+    """One country's public holidays of one year, named in one language, as the holidays library gives them.
+
+    Kept here because the library loads every country it knows (about 10 MB) to answer for one: the processes that
+    build calendar engines (every web worker) read these rows, and only a process that finds a year missing imports
+    the library to fill it in (see :mod:`tuki.agreements.public_holidays`).
+    """
+
+    country = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=8)
+    names = models.JSONField(default=dict)  # ISO date -> name
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year", "language"], name="public_holidays_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.year} ({self.language})"
+
+
 class CalendarHours(models.Model):
     """One open interval on one weekday; a day may have several."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tuki.core.errors import Refusal
@@ -78,3 +79,45 @@ def perform(request: HttpRequest, form: ActionForm) -> None:
     else:
         if done:
             messages.success(request, done)
+
+
+class _ChoicesOnDemand:
+    """A model choice field whose queryset is made when first needed: to check a posted value, or to show the
+    choices. A form reads every list through the asker's scope, and a submission that leaves a field empty
+    needs none of it (building the new-request form's three lists was a fifth of filing a request)."""
+
+    _make: Callable[[], QuerySet[Any]] | None = None
+    _queryset: QuerySet[Any] | None
+    widget: forms.Widget
+    choices: Any
+
+    def offer(self, make: Callable[[], QuerySet[Any]]) -> None:
+        """Choose from ``make()``, called once, when the choices are first needed."""
+        self._make = make
+        self._queryset = None
+        # A callable: the widget asks for the choices only when it is drawn.
+        self.widget.choices = lambda: self.choices  # type: ignore[attr-defined]
+
+    @property
+    def queryset(self) -> QuerySet[Any] | None:
+        if self._make is not None:
+            make, self._make = self._make, None
+            self._queryset = make()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset: QuerySet[Any] | None) -> None:
+        self._make = None
+        self._queryset = None if queryset is None else queryset.all()
+        self.widget.choices = self.choices  # type: ignore[attr-defined]
+
+
+class OnDemandModelChoiceField(_ChoicesOnDemand, forms.ModelChoiceField):  # type: ignore[type-arg]
+    pass
+
+
+class OnDemandModelMultipleChoiceField(_ChoicesOnDemand, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        if not value and not self.required:
+            return []  # nothing chosen: no list to read
+        return super().clean(value)

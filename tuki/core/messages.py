@@ -18,4 +18,6 @@ class RecentMessagesStorage(FallbackStorage):
     keep = 10
 
     def _store(self, messages: list[Any], response: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        return super()._store(messages[-self.keep :], response, *args, **kwargs)
+        # _store is how Django's storages say "keep these"; its type stubs leave it out.
+        unstored: list[Any] = super()._store(messages[-self.keep :], response, *args, **kwargs)  # type: ignore[misc]
+        return unstored

@@ -26,7 +26,7 @@ from tuki.sla.presentation import ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS
 from tuki.tickets.models import EventKind, Kind, State
-from tuki.tickets.selectors import ticket_get, ticket_history
+from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 
 
 @staff_required
@@ -73,7 +73,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
 def ticket_action(request: HttpRequest, identifier: str, form_class: type[TicketForm]) -> HttpResponse:
     """One of the page's buttons (the address says which form): done, or the reason why not, then back."""
     user = acting_user(request)
-    ticket = ticket_get(user, identifier)
+    ticket = ticket_for_action(user, identifier)
     form = form_class(request.POST, request.FILES, user=user, ticket=ticket)
     perform(request, form)
     return redirect("desk:ticket", identifier=form.then.identifier)

@@ -28,6 +28,7 @@ from tuki.core.permissions import staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
 from tuki.desk.forms import BulkForm, PreferencesForm
+from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
@@ -50,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     staff = staff_choices()
     context = {
         "rows": rows,
+        "table_rows": queue_rows(rows),
         "page": page,
         "params": params,
         "queues": [(key, label, counts.get(key)) for key, label in QUEUES.items()],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Agreement, Priority
-from tuki.core.forms import MultipleFileField
+from tuki.core.forms import MultipleFileField, OnDemandModelChoiceField, OnDemandModelMultipleChoiceField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.sla.explain import format_duration
@@ -50,13 +50,13 @@ class NewRequestForm(forms.Form):
     )
     kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Kind.choices, initial=Kind.INCIDENT)
     priority = forms.TypedChoiceField(label=gettext_lazy("Priority"), coerce=int, initial=Priority.NORMAL)
-    environment = forms.ModelChoiceField(
+    environment = OnDemandModelChoiceField(
         label=gettext_lazy("Environment"), queryset=Environment.objects.none(), required=False
     )
-    business_unit = forms.ModelChoiceField(
+    business_unit = OnDemandModelChoiceField(
         label=gettext_lazy("Business unit"), queryset=BusinessUnit.objects.none(), required=False
     )
-    cc = forms.ModelMultipleChoiceField(
+    cc = OnDemandModelMultipleChoiceField(
         label=gettext_lazy("Copies to colleagues"),
         queryset=Contact.objects.none(),
         required=False,
@@ -71,14 +71,16 @@ class NewRequestForm(forms.Form):
         fields: Any = self.fields
         fields["priority"].choices = priority_choices(agreement)
         environments = agreement.environments.all() if agreement else Environment.objects.none()
-        fields["environment"].queryset = visible_to(user, environments)
-        fields["business_unit"].queryset = visible_to(user, BusinessUnit).filter(is_active=True)
+        fields["environment"].offer(lambda: visible_to(user, environments))
+        fields["business_unit"].offer(lambda: visible_to(user, BusinessUnit).filter(is_active=True))
         fields["business_unit"].initial = contact.business_unit_id
-        fields["cc"].queryset = (
-            visible_to(user, Contact)
-            .filter(deactivated_at__isnull=True, user__is_active=True)
-            .exclude(pk=contact.pk)
-            .select_related("user")
+        fields["cc"].offer(
+            lambda: (
+                visible_to(user, Contact)
+                .filter(deactivated_at__isnull=True, user__is_active=True)
+                .exclude(pk=contact.pk)
+                .select_related("user")
+            )
         )
         fields["cc"].label_from_instance = lambda c: c.user.full_name
 

@@ -29,7 +29,7 @@ from tuki.tickets.downloads import attachment_response
 from tuki.tickets.forms import TicketForm
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS
 from tuki.tickets.models import OPEN_STATES, Ticket, TicketEvent
-from tuki.tickets.selectors import ticket_get, ticket_history
+from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_create
 
 LIST_SIZE = 100
@@ -184,7 +184,7 @@ def ticket_timeline(request: HttpRequest, identifier: str) -> HttpResponse:
 
 def _ticket_action(request: HttpRequest, identifier: str, form_class: type[TicketForm]) -> HttpResponse:
     user = acting_user(request)
-    ticket = ticket_get(user, identifier)
+    ticket = ticket_for_action(user, identifier)
     perform(request, form_class(request.POST, request.FILES, user=user, ticket=ticket))
     return redirect("portal:ticket", identifier=ticket.identifier)
 

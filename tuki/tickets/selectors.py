@@ -32,6 +32,16 @@ def ticket_get(user: User, identifier: str) -> Ticket:
     return ticket
 
 
+def ticket_for_action(user: User, identifier: str) -> Ticket:
+    """The request a form acts on, scoped as :func:`ticket_get`, without what only its page shows (relations,
+    pauses): the service reads the row again under a lock anyway."""
+    queryset = visible_to(user, Ticket).defer("search_text")
+    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
+    if ticket.agreement_id is not None:
+        ticket.agreement = agreement_get(ticket.agreement_id)
+    return ticket
+
+
 def ticket_history(user: User, ticket: Ticket) -> list[TicketEvent]:
     """The request's events that ``user`` may see, oldest first; ``has_files`` tells which carry attachments.
 

@@ -13,8 +13,8 @@ from typing import TypedDict, Unpack
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models import DateTimeField, F, Func, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,10 +59,6 @@ def ticket_create(
     role = role_of(actor, requester.organisation_id)
     if role not in (STAFF, REQUESTER) or (role == REQUESTER and actor.pk != requester.user_id):
         raise PermissionDenied(_("You may not file a request on behalf of this person."))
-    if submission_key:
-        earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
-        if earlier is not None:
-            return earlier
     if not requester.is_active:
         raise ValidationError({"requester": _("This contact person is no longer active.")})
     agreement = agreement_for(requester.organisation_id, timezone.localdate(now))
@@ -77,7 +73,7 @@ def ticket_create(
         kind=kind,
         channel=channel,
         environment=environment,
-        business_unit=business_unit or requester.business_unit,
+        business_unit_id=business_unit.pk if business_unit else requester.business_unit_id,
         subject=subject.strip(),
         description=description.strip(),
         submission_key=submission_key or None,
@@ -93,7 +89,9 @@ def ticket_create(
             with transaction.atomic():
                 ticket.save()
         except IntegrityError:
-            # The same form submitted twice at the same moment: the other submission won the unique key.
+            # The same form submitted again (a double click, a reload, the same moment from two tabs): the first
+            # submission holds the unique key, and is the answer. Asking before the insert would cost every
+            # filing a query for what the key's index answers anyway.
             earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
             if earlier is not None:
                 return earlier
@@ -166,8 +164,13 @@ def ticket_transition(*, actor: User | None, ticket: Ticket, to: str, now: datet
     return ticket
 
 
+def _with_text(text: str) -> Concat:
+    """The request's search text with ``text`` added (in the UPDATE itself: it is never read into Python)."""
+    return Concat(F("search_text"), Value("\n" + text))
+
+
 def _add_to_search(ticket: Ticket, text: str) -> None:
-    Ticket.objects.filter(pk=ticket.pk).update(search_text=Concat(F("search_text"), Value("\n" + text)))
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=_with_text(text))
 
 
 def _end_pause(ticket: Ticket, now: datetime) -> None:
@@ -211,19 +214,16 @@ def ticket_reply(
         raise PermissionDenied(_("You may not reply to this request."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.state in (State.CLOSED, State.CANCELLED):
+    changes: dict[str, datetime | Func] = {"updated_at": now, "search_text": _with_text(body)}
+    if role == STAFF:  # the staff's first reply meets the response target; later ones leave the time be
+        changes["first_responded_at"] = Coalesce("first_responded_at", Value(now, output_field=DateTimeField()))
+    # One UPDATE, which also takes the request's row lock: a closed or cancelled request takes no reply.
+    if not Ticket.objects.filter(pk=ticket.pk).exclude(state__in=(State.CLOSED, State.CANCELLED)).update(**changes):
         raise ValidationError({"body": _("This request is closed; file a new one instead.")})
-    fields: list[str] = []
-    if role == STAFF and ticket.first_responded_at is None:
-        ticket.first_responded_at = now
-        fields.append("first_responded_at")
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
-    _add_to_search(ticket, body)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    _save(ticket, now, fields)
-    if role != STAFF and ticket.state == State.WAITING:
+    if role != STAFF and Ticket.objects.filter(pk=ticket.pk, state=State.WAITING).exists():
         ticket_transition(actor=actor, ticket=ticket, to=State.IN_PROGRESS, now=now)
     announce_event(event.pk)
     return event

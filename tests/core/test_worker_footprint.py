@@ -1,0 +1,77 @@
+"""What a web worker loads: the heavy libraries only some processes need stay out of it.
+
+numpy (the SLA engine's array form, for recomputing thousands of deadlines in the job worker) and the holidays
+library (every country it knows, to compute one) each add 10-20 MB to a process for good. A web worker answering
+the desk's and the portal's pages must never import them; this runs one in a process of its own and looks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from tuki.tickets.services import ticket_create
+
+HEAVY = ["numpy", "holidays"]
+
+SCRIPT = """
+import json, sys
+import django
+django.setup()
+from django.test import Client
+from tuki.accounts.models import User
+
+pages = json.loads(sys.argv[1])
+for email, path in pages:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=email))
+    answer = client.get(path)
+    assert answer.status_code == 200, (path, answer.status_code)
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in %r)))
+"""
+
+
+def _database_url() -> str:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{database['NAME']}"
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_load_no_heavy_library(agent: Any, anna: Any, agreement_a: Any, tmp_path: Path) -> None:
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Printer", description="Jammed")
+    pages = [
+        (agent.email, "/desk/"),
+        (agent.email, f"/desk/requests/{ticket.identifier}/"),
+        (anna.email, "/portal/"),
+        (anna.email, "/portal/requests/new/"),
+        (anna.email, f"/portal/requests/{ticket.identifier}/"),
+    ]
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tuki.settings",
+        "DATABASE_URL": _database_url(),
+        "TUKI_VAR_DIR": str(tmp_path),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    environment.pop("REDIS_URL", None)
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SCRIPT % (HEAVY,), json.dumps(pages)],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert json.loads(run.stdout.splitlines()[-1]) == []
