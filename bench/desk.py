@@ -17,7 +17,13 @@ postgres://postgres@127.0.0.1:5432 (dropped before and after). It
 2. counts the SQL queries of a queue page and a request page in-process (django.test.Client);
 3. starts gunicorn (2 workers, 1 thread each), logs in through the real login form, warms up and times
    200 sequential GETs each of the default queue, a filtered queue page and request pages (open and closed);
-4. times request creation through ``tuki.tickets.services.ticket_create`` in-process (one transaction each,
+4. over the same gunicorn, times 1,000 requests filed one after another through the portal's form by a logged-in
+   contact, and 1,000 agent's replies through the desk's reply form (the CSRF token fetched once, as a browser
+   keeps it; the redirect after each write not followed), then reads each web worker's peak resident memory
+   (VmHWM) from /proc after that mixed run;
+5. starts the job worker (``manage.py run_huey``), lets it send the notifications those writes queued and run
+   at least one tick of the periodic jobs (the SLA sweep over every open request), and reads its VmHWM;
+6. times request creation through ``tuki.tickets.services.ticket_create`` in-process (one transaction each,
    including the notification job queued on commit; without REDIS_URL that queue is var/huey.sqlite3).
 
 Before timing, it waits (``--wait`` seconds at most) until other work leaves the CPUs mostly idle, and reports

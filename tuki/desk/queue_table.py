@@ -34,7 +34,8 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
         identifier = escape(ticket.identifier)
         pick = escape(_("Select %(id)s") % {"id": ticket.identifier})
         assignee = escape(ticket.assignee.full_name) if ticket.assignee else "–"
-        badge = f'<span class="sla-badge sla-{escape(row["sla"])}">{escape(str(row["sla_label"]))}</span>'
+        sla = row["sla"]
+        badge = f'<span class="sla-badge sla-{escape(sla)}">{escape(str(row["sla_label"]))}</span>' if sla else ""
         due = formats.date_format(timezone.localtime(row["due"]), "SHORT_DATETIME_FORMAT") if row["due"] else ""
         parts.append(
             "<tr>"
@@ -46,7 +47,7 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
             f'<td><span class="priority priority-{ticket.priority}">{priorities[ticket.priority]}</span></td>'
             f"<td>{states[ticket.state]}</td>"
             f"<td>{assignee}</td>"
-            f"<td>{badge if row['sla'] else ''}</td>"
+            f"<td>{badge}</td>"
             f"<td>{escape(due)}</td>"
             "</tr>"
         )
