@@ -34,7 +34,6 @@ def _save(ticket: Ticket, now: datetime, fields: list[str]) -> None:
     ticket.save(update_fields=sorted({*fields, "updated_at"}))
 
 
-@transaction.atomic
 def ticket_create(
     *,
     actor: User,
@@ -84,29 +83,26 @@ def ticket_create(
     # The related rows were just loaded and checked above; re-reading each one would double the queries.
     ticket.full_clean(exclude=["submission_key", *RELATED_FIELDS], validate_unique=False)
     refresh_deadlines(ticket, now)
-    if submission_key:
-        try:
-            with transaction.atomic():
-                ticket.save()
-        except IntegrityError:
-            # The same form submitted again (a double click, a reload, the same moment from two tabs): the first
-            # submission holds the unique key, and is the answer. Asking before the insert would cost every
-            # filing a query for what the key's index answers anyway.
-            earlier = Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
-            if earlier is not None:
-                return earlier
-            raise
-    else:
-        ticket.save()  # without a key there is no race to catch, and no savepoint to pay for
-    copies = [c for c in cc if c.pk != requester.pk]
-    if copies:
-        ticket.cc_contacts.set(copies)
-    event = TicketEvent.objects.create(
-        ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now, data={"channel": channel}
-    )
-    if files:
-        attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    announce_event(event.pk)
+    try:
+        with transaction.atomic():  # a savepoint only when the caller has a transaction open
+            ticket.save()
+            copies = [c for c in cc if c.pk != requester.pk]
+            if copies:
+                ticket.cc_contacts.set(copies)
+            event = TicketEvent.objects.create(
+                ticket=ticket, kind=EventKind.CREATED, actor=actor, created_at=now, data={"channel": channel}
+            )
+            if files:
+                attachments_store(event=event, ticket=ticket, files=files, actor=actor)
+            announce_event(event.pk)
+    except IntegrityError:
+        # The same form submitted again (a double click, a reload, the same moment from two tabs): the first
+        # submission holds the unique key, and is the answer. Asking before the insert, or guarding the insert
+        # with a savepoint of its own, would cost every filing one or two round trips to the database.
+        earlier = submission_key and Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
+        if earlier:
+            return earlier
+        raise
     return ticket
 
 
