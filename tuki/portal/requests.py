@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import secrets
 from typing import Any
 
@@ -22,6 +21,7 @@ from tuki.core.errors import Refusal
 from tuki.core.forms import add_refusal, perform
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
+from tuki.core.spreadsheets import SafeCsvWriter
 from tuki.handbook.selectors import linked_articles
 from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, TransitionForm
 from tuki.sla.presentation import sla_rows, ticket_clocks
@@ -113,8 +113,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="support-requests.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             _("Request"),
@@ -132,7 +131,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 ticket.identifier,
-                _spreadsheet_safe(ticket.subject),
+                ticket.subject,
                 ticket.get_state_display(),
                 ticket.get_priority_display(),
                 ticket.get_kind_display(),
@@ -143,11 +142,6 @@ def request_export(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
-
-
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @contact_required
