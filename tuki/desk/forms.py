@@ -12,11 +12,49 @@ from django.utils.translation import gettext_lazy
 from tuki.accounts.forms import user_field
 from tuki.accounts.models import User
 from tuki.accounts.selectors import active_staff
+from tuki.agreements.models import Priority
 from tuki.core.errors import Refusal
 from tuki.core.forms import ActionForm, refusal_text
 from tuki.core.scoping import visible_to
-from tuki.tickets.models import State, Ticket
+from tuki.tickets.models import Kind, State, Ticket
+from tuki.tickets.queues import QUEUES, SORT_LABELS
 from tuki.tickets.services import ticket_assign, ticket_transition
+
+ID_MAX = 2**63 - 1  # the largest primary key the databases hold
+SLA_STATES = ("breached", "at_risk", "paused", "running")
+
+
+class _IdOrNone(forms.CharField):
+    """A record's id, or "none" for the requests that have none."""
+
+    def clean(self, value: Any) -> str:
+        text = str(super().clean(value))
+        if text and text != "none" and not (text.isdecimal() and 0 < int(text) <= ID_MAX):
+            raise ValidationError(forms.IntegerField.default_error_messages["invalid"], code="invalid")
+        return text
+
+
+class QueueFilterForm(forms.Form):
+    """A queue's address: the tab, the filters, the order and the page. A value that is not one of these (a hand-made
+    or stale link) is left out, as if it had not been given, rather than reaching the database."""
+
+    queue = forms.ChoiceField(choices=list(QUEUES.items()), required=False)
+    organisation = forms.IntegerField(min_value=1, max_value=ID_MAX, required=False)
+    state = forms.ChoiceField(choices=State.choices, required=False)
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, required=False)
+    kind = forms.ChoiceField(choices=Kind.choices, required=False)
+    assignee = _IdOrNone(required=False)
+    environment = _IdOrNone(required=False)
+    sla = forms.ChoiceField(choices=[(key, key) for key in SLA_STATES], required=False)
+    q = forms.CharField(required=False, strip=True)
+    sort = forms.ChoiceField(choices=list(SORT_LABELS.items()), required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+
+    def params(self) -> dict[str, str]:
+        """Every field as text ("" for one left out or not valid)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: "" if cleaned.get(name) in (None, "") else str(cleaned[name]) for name in self.fields}
 
 
 class PreferencesForm(forms.Form):

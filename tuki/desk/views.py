@@ -27,7 +27,7 @@ from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
-from tuki.desk.forms import BulkForm, PreferencesForm
+from tuki.desk.forms import SLA_STATES, BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
 from tuki.sla.explain import STATE_LABELS
@@ -42,8 +42,8 @@ QUERY_KEYS = ("queue", "organisation", "state", "priority", "kind", "assignee", 
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     now = timezone.now()
-    params = {key: request.GET.get(key, "") for key in (*QUERY_KEYS, "page")}
-    params["queue"] = params["queue"] if params["queue"] in QUEUES else "open"
+    params = QueueFilterForm(request.GET).params()
+    params["queue"] = params["queue"] or "open"
     page = queue_page(user, params, now)
     rows = sla_rows(page.tickets, now)
     kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}
@@ -79,7 +79,7 @@ def _filter_options(user: User, params: dict[str, str], staff: list[tuple[int, s
         "kind": Kind.choices,
         "assignee": assignees,
         "environment": environments,
-        "sla": [(key, STATE_LABELS[key]) for key in ("breached", "at_risk", "paused", "running")],
+        "sla": [(key, STATE_LABELS[key]) for key in SLA_STATES],
         "sort": SORT_LABELS.items(),
     }
     return {key: select_options(choices, params[key]) for key, choices in lists.items()}
