@@ -22,6 +22,7 @@ from tuki.core.errors import Refusal
 from tuki.core.forms import add_refusal
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
+from tuki.tickets.forms import submission_key_field
 from tuki.tickets.models import Channel, Kind
 from tuki.tickets.services import ticket_create
 
@@ -51,7 +52,7 @@ class PhoneRequestForm(forms.Form):
     priority = forms.TypedChoiceField(
         label=gettext_lazy("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
-    submission_key = forms.CharField(widget=forms.HiddenInput)
+    submission_key = submission_key_field()
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.sla.explain import format_duration
 from tuki.tickets import forms as tickets_forms
-from tuki.tickets.forms import TicketForm
+from tuki.tickets.forms import TicketForm, submission_key_field
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
 from tuki.tickets.models import Kind
 from tuki.tickets.services import ticket_transition
@@ -63,7 +63,7 @@ class NewRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     attachments = MultipleFileField(label=gettext_lazy("Attachments"), required=False)
-    submission_key = forms.CharField(widget=forms.HiddenInput)
+    submission_key = submission_key_field()
 
     def __init__(self, *args: Any, user: User, agreement: Agreement | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

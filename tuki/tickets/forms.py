@@ -13,6 +13,12 @@ from tuki.tickets.models import Ticket
 from tuki.tickets.services import ticket_reply
 
 
+def submission_key_field() -> forms.CharField:
+    """The hidden key that makes a form submitted twice file one request (see ``ticket_create``)."""
+    longest = Ticket._meta.get_field("submission_key").max_length
+    return forms.CharField(widget=forms.HiddenInput, max_length=longest)
+
+
 class TicketForm(ActionForm):
     def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

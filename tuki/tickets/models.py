@@ -138,9 +138,9 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "created_at"], name="ticket_organisation_created"),
         ]
         constraints = [
-            # A form submitted twice makes one request. A constraint rather than unique=True: PostgreSQL would
-            # add a second index for LIKE queries that nothing makes.
-            models.UniqueConstraint(fields=["submission_key"], name="ticket_submission_key_unique"),
+            # A form submitted twice makes one request. The key is the requester's own: someone else's key (copied
+            # from a page, or guessed) is no clash and shows nothing of theirs.
+            models.UniqueConstraint(fields=["requester", "submission_key"], name="ticket_submission_key_unique"),
         ]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")

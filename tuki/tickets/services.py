@@ -81,7 +81,7 @@ def ticket_create(
         updated_at=now,
     )
     # The related rows were just loaded and checked above; re-reading each one would double the queries.
-    ticket.full_clean(exclude=["submission_key", *RELATED_FIELDS], validate_unique=False)
+    ticket.full_clean(exclude=RELATED_FIELDS, validate_unique=False)  # the key's length too; its clash below
     refresh_deadlines(ticket, now)
     try:
         with transaction.atomic():  # a savepoint only when the caller has a transaction open
