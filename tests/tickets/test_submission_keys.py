@@ -54,6 +54,8 @@ def test_a_key_longer_than_its_column_is_refused_by_the_service(anna: Any, agree
 
 def test_the_phone_form_refuses_a_long_key(client: Client, agent: Any, anna: Any, agreement_a: Any) -> None:
     client.force_login(agent)
-    form = {"requester": anna.contact.pk, "subject": "Called", "kind": "incident", "priority": "3"}
-    answer = client.post("/desk/phone/", {**form, "submission_key": "k" * 65})
-    assert answer.status_code == 200 and not Ticket.objects.exists()
+    form = {"requester": anna.contact.pk, "subject": "Called", "description": "Anna called.", "kind": "incident"}
+    answer = client.post("/desk/phone/", {**form, "priority": "2", "submission_key": "k" * 65})
+    assert answer.status_code == 200 and "submission_key" in answer.context["form"].errors
+    assert not Ticket.objects.exists()
+    assert client.post("/desk/phone/", {**form, "priority": "2", "submission_key": "k" * 64}).status_code == 302
