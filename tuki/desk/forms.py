@@ -17,11 +17,10 @@ from tuki.core.errors import Refusal
 from tuki.core.forms import ActionForm, refusal_text
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Kind, State, Ticket
-from tuki.tickets.queues import QUEUES, SORT_LABELS
+from tuki.tickets.queues import QUEUES, SLA_FILTERS, SORT_LABELS
 from tuki.tickets.services import ticket_assign, ticket_transition
 
 ID_MAX = 2**63 - 1  # the largest primary key the databases hold
-SLA_STATES = ("breached", "at_risk", "paused", "running")
 
 
 class _IdOrNone(forms.CharField):
@@ -45,7 +44,7 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, required=False)
     assignee = _IdOrNone(required=False)
     environment = _IdOrNone(required=False)
-    sla = forms.ChoiceField(choices=[(key, key) for key in SLA_STATES], required=False)
+    sla = forms.ChoiceField(choices=[(key, key) for key in SLA_FILTERS], required=False)
     q = forms.CharField(required=False, strip=True)
     sort = forms.ChoiceField(choices=list(SORT_LABELS.items()), required=False)
     page = forms.IntegerField(min_value=1, required=False)

@@ -27,15 +27,15 @@ from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
-from tuki.desk.forms import SLA_STATES, BulkForm, PreferencesForm, QueueFilterForm
+from tuki.desk.forms import BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import Kind, State
-from tuki.tickets.queues import QUEUES, SORT_LABELS, queue_counts, queue_page
+from tuki.tickets.queues import QUEUES, SLA_FILTERS, SORT_LABELS, queue_counts, queue_page
 
-QUERY_KEYS = ("queue", "organisation", "state", "priority", "kind", "assignee", "environment", "sla", "q", "sort")
+QUERY_KEYS = tuple(name for name in QueueFilterForm.base_fields if name != "page")  # what a queue's links keep
 
 
 @staff_required
@@ -79,7 +79,7 @@ def _filter_options(user: User, params: dict[str, str], staff: list[tuple[int, s
         "kind": Kind.choices,
         "assignee": assignees,
         "environment": environments,
-        "sla": [(key, STATE_LABELS[key]) for key in SLA_STATES],
+        "sla": [(key, STATE_LABELS[key]) for key in SLA_FILTERS],
         "sort": SORT_LABELS.items(),
     }
     return {key: select_options(choices, params[key]) for key, choices in lists.items()}

@@ -65,6 +65,9 @@ def _at_risk(now: datetime) -> Q:
     return Q(resolution_warn_at__lte=now) | Q(first_response_warn_at__lte=now, first_responded_at__isnull=True)
 
 
+SLA_FILTERS = ("breached", "at_risk", "paused", "running")  # the values sla_filter knows, in the order offered
+
+
 def sla_filter(value: str, now: datetime) -> Q:
     return {
         "breached": Q(state__in=OPEN_STATES, resolution_due__lte=now),

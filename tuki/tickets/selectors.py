@@ -20,23 +20,22 @@ def ticket_pk_from_identifier(identifier: str) -> int:
 
 
 def ticket_get(user: User, identifier: str) -> Ticket:
-    queryset = (
-        visible_to(user, Ticket)
-        .select_related("organisation", "requester__user", "assignee", "business_unit", "environment")
-        .defer("search_text")  # only for searching; it grows with every message
-        .prefetch_related("pauses")
-    )
-    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
-    if ticket.agreement_id is not None:
-        ticket.agreement = agreement_get(ticket.agreement_id)
-    return ticket
+    """The request for its page: with the people, places and pauses the page shows."""
+    page = Ticket.objects.select_related(
+        "organisation", "requester__user", "assignee", "business_unit", "environment"
+    ).prefetch_related("pauses")
+    return _visible_ticket(user, identifier, page)
 
 
 def ticket_for_action(user: User, identifier: str) -> Ticket:
     """The request a form acts on, scoped as :func:`ticket_get`, without what only its page shows (relations,
     pauses): the service reads the row again under a lock anyway."""
-    queryset = visible_to(user, Ticket).defer("search_text")
-    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
+    return _visible_ticket(user, identifier, Ticket.objects.all())
+
+
+def _visible_ticket(user: User, identifier: str, queryset: QuerySet[Ticket]) -> Ticket:
+    scoped = visible_to(user, queryset).defer("search_text")  # only for searching; it grows with every message
+    ticket = get_visible_or_404(user, scoped, pk=ticket_pk_from_identifier(identifier))
     if ticket.agreement_id is not None:
         ticket.agreement = agreement_get(ticket.agreement_id)
     return ticket
