@@ -6,9 +6,14 @@ cd "$(dirname "$0")/.."
 port="${1:-${PORT:-8000}}"
 bin=.venv/bin
 
+# Links in mail point where this server listens, unless told otherwise.
+export TUKI_BASE_URL="${TUKI_BASE_URL:-http://127.0.0.1:${port}}"
+# The web server's own lines in the same zone as the application's (settings.TIME_ZONE).
+export TZ="${TZ:-Europe/Helsinki}"
+
 $bin/python manage.py compilemessages --ignore=.venv -v0
 $bin/python manage.py migrate --no-input -v0
-$bin/python manage.py seed_demo --if-empty
+$bin/python manage.py seed_demo --if-empty --quiet-logins
 $bin/python manage.py collectstatic --no-input -v0
 
 pids=()
@@ -26,7 +31,11 @@ pids+=($!)
 $bin/python manage.py run_huey &
 pids+=($!)
 
+# The logins and the address come last, once the server answers and the worker has sent the demo's mail.
 echo
-echo "Tuki is running at http://127.0.0.1:${port}/ (Ctrl-C stops the web server and the worker)."
+$bin/python manage.py demo_logins --when-ready 60
+echo
+echo "Tuki is running at ${TUKI_BASE_URL}/ (Ctrl-C stops the web server and the worker)."
+echo "Mail is not sent in development: each message is saved under var/mail/."
 # Whichever of the two stops first brings the other down too.
 wait -n "${pids[@]}"

@@ -246,6 +246,7 @@ LOCALE_PATHS = [BASE_DIR / "tuki" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True
+FORMAT_MODULE_PATH = ["tuki.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -264,7 +265,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 
-# Mail: SMTP when EMAIL_HOST is set (always in production); the console in development otherwise.
+# Mail: SMTP when EMAIL_HOST is set (always in production); files under var/mail/ in development otherwise.
 EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost" if PRODUCTION else "")
 EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER")
@@ -274,8 +275,9 @@ EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
+# Without a mail server (development), each message is saved under var/mail/ and announced in one log line.
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "tuki.mail.outbox.DevelopmentOutboxBackend"
 )
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -325,5 +327,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The job worker adds a handler of its own to "huey" unless one is configured: every line came twice.
+        "huey": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tuki.core.health import healthz
+from tuki.core.icons import favicon
 
 urlpatterns = [
     path("", include("tuki.portal.urls")),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -8,6 +8,8 @@ from django.test import Client
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.demo.people import DEMO_PASSWORD
+from tuki.demo.requests import FIRST_ANSWER
+from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -51,3 +53,16 @@ def test_demo_logins_work(db: Any) -> None:
         response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_demo_requests_say_what_is_wrong_and_are_answered_in_the_customers_language(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    tickets = Ticket.objects.select_related("requester__user")
+    assert tickets.exists()
+    for ticket in tickets:
+        assert ticket.description, ticket.subject
+        answers = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.REPLY, actor__role="agent")
+        for answer in answers:
+            assert answer.body == FIRST_ANSWER[ticket.requester.user.language]
+    english = tickets.get(requester__user__email="cecilia@cedar.example")
+    assert TicketEvent.objects.filter(ticket=english, body__startswith="Thank you").exists()

@@ -13,13 +13,55 @@ from tuki.tickets.models import State, Ticket
 from tuki.tickets.services import ticket_create, ticket_reply, ticket_transition
 
 REQUESTS = [
-    # (contact email, subject, priority, hours ago, what happens)
-    ("anna@asiakas-a.example", "Intranetin etusivu latautuu hitaasti", 2, 2, "new"),
-    ("antti@asiakas-a.example", "Verkkokaupan tilausvahvistukset eivät lähde", 1, 3, "in_progress"),
-    ("anna@asiakas-a.example", "Uusi käyttäjäryhmä intranetiin", 4, 30, "waiting"),
-    ("bertil@bertil.example", "Inloggningen misslyckas för nya användare", 3, 20, "in_progress"),
-    ("cecilia@cedar.example", "Nightly import job failed", 2, 60, "resolved"),
+    # (contact email, subject, description, priority, hours ago, what happens)
+    (
+        "anna@asiakas-a.example",
+        "Intranetin etusivu latautuu hitaasti",
+        "Etusivun avaaminen kestää tänään noin 15 sekuntia, eilen alle sekunnin. Muut sivut toimivat normaalisti.",
+        2,
+        2,
+        "new",
+    ),
+    (
+        "antti@asiakas-a.example",
+        "Verkkokaupan tilausvahvistukset eivät lähde",
+        "Aamusta lähtien asiakkaat eivät ole saaneet tilausvahvistuksia. Tilaukset näkyvät hallinnassa.",
+        1,
+        3,
+        "in_progress",
+    ),
+    (
+        "anna@asiakas-a.example",
+        "Uusi käyttäjäryhmä intranetiin",
+        "Tarvitsemme ryhmän *Myynti* ja sille lukuoikeuden uutisiin. Jäsenet lähetän erikseen.",
+        4,
+        30,
+        "waiting",
+    ),
+    (
+        "bertil@bertil.example",
+        "Inloggningen misslyckas för nya användare",
+        "Användare som skapats efter måndag får felet *Ogiltigt konto* vid inloggning. Äldre konton fungerar.",
+        3,
+        20,
+        "in_progress",
+    ),
+    (
+        "cecilia@cedar.example",
+        "Nightly import job failed",
+        "Last night's product import stopped half way; the log ends with *disk full*. Could you check the server?",
+        2,
+        60,
+        "resolved",
+    ),
 ]
+
+# The agent's first answer, in the customer's language.
+FIRST_ANSWER = {
+    "fi": "Kiitos, selvitämme asiaa ja palaamme tänään.",
+    "sv": "Tack, vi utreder saken och återkommer i dag.",
+    "en": "Thank you, we are looking into it and will get back to you today.",
+}
 
 
 @transaction.atomic
@@ -29,7 +71,7 @@ def seed_requests() -> int:
     agent = User.objects.filter(role="agent").order_by("pk").first()
     now = timezone.now()
     created = 0
-    for email, subject, priority, hours_ago, what in REQUESTS:
+    for email, subject, description, priority, hours_ago, what in REQUESTS:
         contact = Contact.objects.filter(user__email=email).select_related("user").first()
         if contact is None:
             continue
@@ -39,6 +81,7 @@ def seed_requests() -> int:
             actor=contact.user,
             requester=contact,
             subject=subject,
+            description=description,
             priority=priority,
             environment=environment,
             now=start,
@@ -46,7 +89,8 @@ def seed_requests() -> int:
         step = start + timedelta(minutes=20)
         if what != "new" and agent is not None:
             ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=step)
-            ticket_reply(actor=agent, ticket=ticket, body="Selvitämme asiaa.", now=step)
+            answer = FIRST_ANSWER.get(contact.user.language, FIRST_ANSWER["fi"])
+            ticket_reply(actor=agent, ticket=ticket, body=answer, now=step)
             if what == "waiting":
                 ticket_transition(actor=agent, ticket=ticket, to=State.WAITING, now=step + timedelta(minutes=5))
             if what == "resolved":

@@ -1,12 +1,13 @@
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tuki.accounts.models import User
 from tuki.demo.agreements import seed_agreements
 from tuki.demo.catalogue import seed_catalogue
 from tuki.demo.handbook import seed_handbook
-from tuki.demo.people import DEMO_PASSWORD, demo_logins, seed_demo
+from tuki.demo.people import seed_demo
 from tuki.demo.requests import seed_requests
 
 
@@ -24,6 +25,5 @@ class Command(BaseCommand):
             created = seed_demo() + seed_agreements() + seed_requests() + seed_handbook() + seed_catalogue()
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} records created)."))
         if not options["quiet_logins"]:
-            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-            for email, role in demo_logins():
-                self.stdout.write(f"  {email:<28} {role}")
+            self.stdout.write("")
+            call_command("demo_logins", stdout=self.stdout)
