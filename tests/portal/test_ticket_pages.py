@@ -101,5 +101,5 @@ def test_contact_reads_the_agreement(
     html = client.get("/portal/agreement/").content.decode()
     assert "Org A Oy" in html
     assert "Org B Ab" not in html
-    assert "8 a.m.–4 p.m." in html
+    assert "08:00–16:00" in html  # a 24-hour clock in English too
     assert "4 h" in html  # the critical resolution time

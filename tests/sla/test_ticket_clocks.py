@@ -15,7 +15,13 @@ from tuki.sla.explain import clock_views
 from tuki.tickets.deadlines import sla_status, stored_state
 from tuki.tickets.lifecycle import TransitionError
 from tuki.tickets.models import State, Ticket
-from tuki.tickets.services import ticket_create, ticket_reply, ticket_set_priority, ticket_transition
+from tuki.tickets.services import (
+    ticket_create,
+    ticket_merge,
+    ticket_reply,
+    ticket_set_priority,
+    ticket_transition,
+)
 
 HKI = ZoneInfo("Europe/Helsinki")
 
@@ -47,10 +53,10 @@ def test_explanation_names_the_weekend_and_the_holiday(friday_request: Ticket) -
     response = views[0]
     text = [(line.what, line.counted) for line in response.lines]
     assert text[0][0] == "Received"
-    assert text[1] == ("Service hours", "30 min counted (3:30 p.m.–4 p.m.)")
+    assert text[1] == ("Service hours", "30 min counted (15:30–16:00)")  # a 24-hour clock in English too
     assert text[2][0] == "No service hours on this weekday"
     assert text[3][0] == "Public holiday: Independence Day"
-    assert text[4][1] == "30 min counted (8 a.m.–8:30 a.m.)"
+    assert text[4][1] == "30 min counted (08:00–08:30)"
     assert text[-1][0] == "Due"
 
 
@@ -181,3 +187,27 @@ def test_bulk_recompute_agrees_with_one_by_one(
             ticket.resolution_due,
             ticket.resolution_warn_at,
         )
+
+
+def test_a_cancelled_request_has_no_sla_outcome_on_the_page_and_in_the_queue(
+    friday_request: Ticket, anna: Any, agent: Any, client: Any
+) -> None:
+    # Cancelled within the response time, before anyone answered: it used to read "met" on its page.
+    ticket = ticket_transition(actor=anna, ticket=friday_request, to=State.CANCELLED, now=hki(2027, 12, 3, 15, 45))
+    later = hki(2027, 12, 20)
+    assert [status.reading.state for status in sla_status(ticket, later)] == [SlaState.NO_OUTCOME] * 2
+    assert stored_state(ticket, later) == (SlaState.NO_OUTCOME, None)
+    client.force_login(agent)
+    with translation.override("en"):
+        page = client.get(f"/desk/requests/{ticket.identifier}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "sla-no_outcome" in page
+    assert "sla-met" not in page and "sla-breached" not in page
+
+
+def test_a_merged_duplicate_has_no_sla_outcome(friday_request: Ticket, anna: Any, agent: Any) -> None:
+    duplicate = ticket_create(
+        actor=anna, requester=anna.contact, subject="Intranet slow again", priority=2, now=hki(2027, 12, 3, 15, 40)
+    )
+    duplicate = ticket_merge(actor=agent, duplicate=duplicate, into=friday_request, now=hki(2027, 12, 3, 15, 50))
+    assert stored_state(duplicate, hki(2027, 12, 20))[0] is SlaState.NO_OUTCOME
+    assert {status.reading.state for status in sla_status(duplicate, hki(2027, 12, 20))} == {SlaState.NO_OUTCOME}

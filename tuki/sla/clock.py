@@ -23,6 +23,9 @@ class SlaState(StrEnum):
     AT_RISK = "at_risk"
     MET = "met"
     BREACHED = "breached"
+    # Not a reading of the clock: a cancelled request (merging cancels the duplicate) is not measured at all,
+    # neither met nor breached, on the page, in the queue and in the reports alike.
+    NO_OUTCOME = "no_outcome"
 
 
 @dataclass(frozen=True)

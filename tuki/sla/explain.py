@@ -89,6 +89,7 @@ STATE_LABELS = {
     "at_risk": gettext_lazy("At risk"),
     "met": gettext_lazy("Met"),
     "breached": gettext_lazy("Breached"),
+    "no_outcome": gettext_lazy("No outcome"),
 }
 CLOCK_LABELS = {"first_response": gettext_lazy("Response time"), "resolution": gettext_lazy("Resolution time")}
 

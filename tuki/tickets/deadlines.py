@@ -121,10 +121,21 @@ class SlaStatus:
     explanation: list[ExplainStep | PauseStep]
 
 
+def has_sla_outcome(ticket: Ticket) -> bool:
+    """Whether the agreement's targets are measured for ``ticket``: not once it is cancelled (or merged)."""
+    return ticket.state != State.CANCELLED
+
+
 def sla_status(ticket: Ticket, now: datetime, language: str = "fi") -> list[SlaStatus]:
     clocks = clocks_for(ticket, language)
     if clocks is None:
         return []
+    if not has_sla_outcome(ticket):
+        void = Reading(SlaState.NO_OUTCOME, timedelta(0), timedelta(0), None)
+        return [
+            SlaStatus(name, clock.calendar.zone, void, clock.target, [])
+            for name, clock in (("first_response", clocks.first_response), ("resolution", clocks.resolution))
+        ]
     resolved_at = ticket.resolved_at if ticket.state in (State.RESOLVED, State.CLOSED) else None
     stopped_resolution = resolved_at or (ticket.closed_at if ticket.state in STOPPED_STATES else None)
     stopped_response = ticket.first_responded_at or (ticket.closed_at if ticket.state in STOPPED_STATES else None)
@@ -151,8 +162,10 @@ def stored_state(ticket: Ticket, now: datetime) -> tuple[SlaState | None, dateti
     if ticket.state in (State.RESOLVED, State.CLOSED):
         met = ticket.resolution_due is None or (ticket.resolved_at or now) <= ticket.resolution_due
         return (SlaState.MET if met else SlaState.BREACHED), ticket.resolution_due
-    if ticket.state == State.CANCELLED or ticket.agreement_id is None:
+    if ticket.agreement_id is None:
         return None, None
+    if not has_sla_outcome(ticket):
+        return SlaState.NO_OUTCOME, None
     due = ticket.resolution_due
     if due is not None and due <= now:
         return SlaState.BREACHED, due
