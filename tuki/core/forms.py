@@ -10,8 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from tuki.core.errors import Refusal
+
+# The first, empty entry of a list one must choose from (Django's default is "---------").
+CHOOSE = gettext_lazy("Choose…")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

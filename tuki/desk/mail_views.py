@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Contact, User
 from tuki.core.errors import Refusal
-from tuki.core.forms import refusal_text
+from tuki.core.forms import CHOOSE, refusal_text
 from tuki.core.pages import page_number
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import get_visible_or_404, visible_to
@@ -47,6 +47,7 @@ class FileForContactForm(forms.Form):
     requester: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
         queryset=Contact.objects.none(),
         label=gettext_lazy("Named contact person"),
+        empty_label=CHOOSE,
         help_text=gettext_lazy("The request is filed for this person; the mail's text and files go into it."),
     )
 

@@ -19,7 +19,7 @@ from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Contact, User
 from tuki.agreements.models import Agreement, Priority
 from tuki.core.errors import Refusal
-from tuki.core.forms import add_refusal
+from tuki.core.forms import CHOOSE, add_refusal
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.tickets.forms import submission_key_field
@@ -44,6 +44,7 @@ class PhoneRequestForm(forms.Form):
     requester = forms.ModelChoiceField(
         queryset=Contact.objects.none(),
         label=gettext_lazy("Caller"),
+        empty_label=CHOOSE,
         help_text=gettext_lazy("Only named contact persons of customers with an agreement in force."),
     )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from tuki.accounts.models import Contact
 from tuki.accounts.selectors import active_staff
 from tuki.agreements.models import Priority
+from tuki.core.forms import CHOOSE
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.handbook.models import Article
@@ -46,7 +47,9 @@ class NoteForm(ReplyForm):
 
 class CallForm(TicketForm):
     caller = forms.ModelChoiceField(
-        queryset=Contact.objects.none(), error_messages=_choose(gettext_lazy("Choose who called."))
+        queryset=Contact.objects.none(),
+        empty_label=CHOOSE,
+        error_messages=_choose(gettext_lazy("Choose who called.")),
     )
     body = forms.CharField(required=False, strip=False)
 
@@ -86,6 +89,7 @@ class AssignForm(TicketForm):
     assignee = forms.ModelChoiceField(
         queryset=active_staff(),
         required=False,  # nobody
+        empty_label=gettext_lazy("Nobody"),
         error_messages=_choose(gettext_lazy("Requests can be assigned only to the support staff.")),
     )
 
@@ -99,6 +103,7 @@ class UpdateForm(TicketForm):
     environment = forms.ModelChoiceField(
         queryset=Environment.objects.none(),
         required=False,
+        empty_label="–",
         error_messages=_choose(gettext_lazy("Choose one of the customer's environments.")),
     )
 
@@ -131,7 +136,9 @@ class MergeForm(TicketForm):
 
 class LinkArticleForm(TicketForm):
     article = forms.ModelChoiceField(
-        queryset=Article.objects.none(), error_messages=_choose(gettext_lazy("Choose a handbook article."))
+        queryset=Article.objects.none(),
+        empty_label=CHOOSE,
+        error_messages=_choose(gettext_lazy("Choose a handbook article.")),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

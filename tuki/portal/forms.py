@@ -51,10 +51,16 @@ class NewRequestForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Kind.choices, initial=Kind.INCIDENT)
     priority = forms.TypedChoiceField(label=gettext_lazy("Priority"), coerce=int, initial=Priority.NORMAL)
     environment = OnDemandModelChoiceField(
-        label=gettext_lazy("Environment"), queryset=Environment.objects.none(), required=False
+        label=gettext_lazy("Environment"),
+        queryset=Environment.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Not about one environment"),
     )
     business_unit = OnDemandModelChoiceField(
-        label=gettext_lazy("Business unit"), queryset=BusinessUnit.objects.none(), required=False
+        label=gettext_lazy("Business unit"),
+        queryset=BusinessUnit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No business unit"),
     )
     cc = OnDemandModelMultipleChoiceField(
         label=gettext_lazy("Copies to colleagues"),

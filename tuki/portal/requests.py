@@ -112,7 +112,9 @@ def request_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV, for the customer's own follow-up (opens in Excel: UTF-8 with BOM, semicolons)."""
     form = RequestFilterForm(request.GET or None)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="support-requests.csv"'
+    # The file is named in the user's language, in ASCII so that every browser and spreadsheet keeps the name.
+    name = _("support-requests")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
     writer = SafeCsvWriter(response)
     writer.writerow(
         [
