@@ -219,6 +219,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "tuki.accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "tuki.core.client_address.client_address"
 TUKI_LOGIN_ADDRESS_FAILURES = env.get_int("TUKI_LOGIN_ADDRESS_FAILURES", 30)
+if TUKI_LOGIN_ADDRESS_FAILURES < 1:
+    raise ImproperlyConfigured(f"TUKI_LOGIN_ADDRESS_FAILURES must be at least 1; got {TUKI_LOGIN_ADDRESS_FAILURES}.")
 TUKI_LOGIN_ADDRESS_WINDOW_SECONDS = 5 * 60
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuki.accounts.views.locked_out"
@@ -249,7 +251,7 @@ if PRODUCTION:
 TUKI_BEHIND_PROXY = env.get_bool("TUKI_BEHIND_PROXY", default=False)
 TUKI_TRUSTED_PROXIES = env.get_int("TUKI_TRUSTED_PROXIES", 1)
 if TUKI_TRUSTED_PROXIES < 1:
-    raise ImproperlyConfigured(f"TUKI_TRUSTED_PROXIES must be 1 or more; got {TUKI_TRUSTED_PROXIES}.")
+    raise ImproperlyConfigured(f"TUKI_TRUSTED_PROXIES must be at least 1; got {TUKI_TRUSTED_PROXIES}.")
 if TUKI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
