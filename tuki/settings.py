@@ -209,10 +209,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout: the tenth wrong password for an account (or from one address) locks it for a while.
+# Lockout: the tenth wrong password for an account from one address locks that account at that address for a
+# while. The pair, not the account alone: anyone who knows an email address could otherwise lock its owner out,
+# and not the address alone: one office behind one address would be locked out by its clumsiest typist. Many
+# failures from one address across any names are slowed instead (tuki.accounts.lockout).
 AXES_FAILURE_LIMIT = env.get_int("TUKI_LOCKOUT_FAILURES", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("TUKI_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "tuki.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "tuki.core.client_address.client_address"
+TUKI_LOGIN_ADDRESS_FAILURES = env.get_int("TUKI_LOGIN_ADDRESS_FAILURES", 30)
+if TUKI_LOGIN_ADDRESS_FAILURES < 1:
+    raise ImproperlyConfigured(f"TUKI_LOGIN_ADDRESS_FAILURES must be at least 1; got {TUKI_LOGIN_ADDRESS_FAILURES}.")
+TUKI_LOGIN_ADDRESS_WINDOW_SECONDS = 5 * 60
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuki.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -237,7 +246,13 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=True)
-if env.get_bool("TUKI_BEHIND_PROXY", default=False):
+# Behind proxies, the scheme and the client's address come from their headers (tuki.core.client_address);
+# otherwise those headers are the client's own words and are ignored.
+TUKI_BEHIND_PROXY = env.get_bool("TUKI_BEHIND_PROXY", default=False)
+TUKI_TRUSTED_PROXIES = env.get_int("TUKI_TRUSTED_PROXIES", 1)
+if TUKI_TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured(f"TUKI_TRUSTED_PROXIES must be at least 1; got {TUKI_TRUSTED_PROXIES}.")
+if TUKI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "fi"

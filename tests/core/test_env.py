@@ -84,6 +84,9 @@ def _start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]
         ({"TUKI_ENV": "production", "SECRET_KEY": "k" * 60}, "ALLOWED_HOSTS"),
         ({"TUKI_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "t.example"}, "TUKI_BASE_URL"),
         ({"TUKI_ENV": "production", "DEBUG": "1", "SECRET_KEY": "k" * 60}, "DEBUG"),
+        ({"TUKI_BEHIND_PROXY": "perhaps"}, "TUKI_BEHIND_PROXY"),
+        ({"TUKI_TRUSTED_PROXIES": "0"}, "TUKI_TRUSTED_PROXIES"),
+        ({"TUKI_LOGIN_ADDRESS_FAILURES": "0"}, "TUKI_LOGIN_ADDRESS_FAILURES"),
     ],
 )
 def test_bad_settings_stop_start_up_naming_the_setting(tmp_path: Path, overrides: dict[str, str], named: str) -> None:

@@ -6,7 +6,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from tuki.accounts import lockout
 from tuki.accounts.models import User
 from tuki.core import ratelimit
 
@@ -33,9 +35,29 @@ class LoginForm(AuthenticationForm):
         "inactive": _("The email address or password is wrong. Check them and try again."),
     }
 
+    wait_seconds = 0  # how long the client's address must wait before trying again, when it must
+
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         return username.strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        # Checked before the password, so a refused attempt neither counts against an account nor reveals
+        # whether it was right.
+        self.wait_seconds = lockout.login_wait_seconds(self.request) if self.request else 0
+        if self.wait_seconds:
+            message = ngettext(
+                "Too many failed logins from your network. Wait %(seconds)d second and try again.",
+                "Too many failed logins from your network. Wait %(seconds)d seconds and try again.",
+                self.wait_seconds,
+            )
+            raise forms.ValidationError(message, code="throttled", params={"seconds": self.wait_seconds})
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if self.request and error.code == "invalid_login":
+                lockout.login_failed(self.request)
+            raise
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):

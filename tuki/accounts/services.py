@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -121,3 +122,9 @@ def _user_update_own(*, actor: User, user: User, **changes: object) -> User:
     user.full_clean()
     user.save(update_fields=list(changes))
     return user
+
+
+def user_lockout_lift(*, user: User) -> int:
+    """Forget the user's failed logins from every address, which lifts any lockout; how many were forgotten."""
+    forgotten: int = axes_reset(username=user.email)
+    return forgotten

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
 from tuki.accounts.forms import LoginForm, ThrottledPasswordResetForm
-from tuki.accounts.services import user_set_language
+from tuki.accounts.models import User
+from tuki.accounts.services import user_lockout_lift, user_set_language
+from tuki.core.client_address import client_address
 from tuki.core.redirects import safe_next
 
 
@@ -23,9 +26,19 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.wait_seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait_seconds)
+        return response
+
 
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
-    """Axes calls this when an account has had too many wrong passwords."""
+    """Axes calls this when an account has had too many wrong passwords from the client's address.
+
+    The page offers the password reset: a new password set through the mailed link lifts the lock.
+    """
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = LoginForm(request)
     message = _(
@@ -51,7 +64,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_email_context = {"base_url": settings.TUKI_BASE_URL, "site_name": settings.TUKI_SUPPLIER_NAME}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return super().get_form_kwargs() | {"client_ip": self.request.META.get("REMOTE_ADDR", "")}
+        return super().get_form_kwargs() | {"client_ip": client_address(self.request)}
 
 
 @require_POST
@@ -71,3 +84,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
             samesite="Lax",
         )
     return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Whoever can read the account's mail is its owner: a lockout has nothing left to protect. The new
+        # password and the lifted lock stand or fall together.
+        user: User = form.user
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user_lockout_lift(user=user)
+        return response

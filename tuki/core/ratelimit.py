@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.core.cache import cache
@@ -32,3 +33,15 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """
     window = int(time.time() // window_seconds)
     return increment(f"ratelimit:{key}:{window}", timeout=window_seconds) <= limit
+
+
+def seconds_blocked(key: str, *, limit: int, window_seconds: int) -> int:
+    """How long ``key`` stays past ``limit`` events in its window (0 while within), counting nothing.
+
+    For limits counted on one kind of event (a failure) and checked on another (any attempt).
+    """
+    now = time.time()
+    window = int(now // window_seconds)
+    if cache.get(f"ratelimit:{key}:{window}", 0) < limit:
+        return 0
+    return max(1, math.ceil((window + 1) * window_seconds - now))
