@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.auth import acting_user
 from tuki.accounts.forms import LoginForm, ThrottledPasswordResetForm
 from tuki.accounts.services import user_set_language
+from tuki.core.addresses import client_address
 from tuki.core.redirects import safe_next
 
 
@@ -51,7 +52,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_email_context = {"base_url": settings.TUKI_BASE_URL, "site_name": settings.TUKI_SUPPLIER_NAME}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return super().get_form_kwargs() | {"client_ip": self.request.META.get("REMOTE_ADDR", "")}
+        return super().get_form_kwargs() | {"client_ip": client_address(self.request)}
 
 
 @require_POST
