@@ -214,6 +214,10 @@ LOGOUT_REDIRECT_URL = "portal:home"
 AXES_FAILURE_LIMIT = env.get_int("TUKI_LOCKOUT_FAILURES", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("TUKI_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The login form's field, which Django's authenticate() passes on as ``username``. Without this axes looks for
+# the user model's USERNAME_FIELD ("email"), finds nothing, and counts every account's failures from one address
+# together: one person's typos would lock out a whole office behind one address.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuki.accounts.views.locked_out"
 AXES_VERBOSE = False

@@ -102,3 +102,17 @@ def test_admin_is_for_managers_only(client: Client, agent: Any, manager: Any, an
         response = client.get("/admin/accounts/organisation/")
         assert response.status_code == 302
         assert "/admin/login/" in response.url
+
+
+def _login_from(client: Client, address: str, email: str, password: str) -> Any:
+    data = {"username": email, "password": password}
+    return client.post(reverse("accounts:login"), data, HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=address)
+
+
+def test_an_account_attacked_from_many_addresses_is_locked_and_only_that_account(
+    client: Client, anna: Any, bertil: Any
+) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login_from(client, f"198.51.100.{attempt + 1}", "anna@org-a.example", "wrong")
+    assert _login_from(client, "203.0.113.1", "anna@org-a.example", PASSWORD).status_code == 429
+    assert _login_from(client, "203.0.113.2", "bertil@org-b.example", PASSWORD).status_code == 302
