@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from tests.conftest import speaks
-from tuki.accounts.models import User
+from tuki.accounts.models import Role, User
+from tuki.accounts.services import contact_set_customer_manager, user_set_access
 from tuki.audit.models import Action, AuditEntry
 from tuki.audit.services import audit_record
 from tuki.desk.audit_views import PAGE_SIZE
@@ -119,3 +120,11 @@ def test_export_is_filtered_guarded_and_audited(desk: Client, manager: User) -> 
     exported = AuditEntry.objects.get(action=Action.EXPORTED)
     assert (exported.actor, exported.address) == (manager, "192.0.2.9")
     assert exported.details == {"export": "audit_log", "filters": {"action": "login_failed"}, "rows": 1}
+
+
+def test_changes_read_in_words(desk: Client, manager: User, agent: User, anna: User) -> None:
+    user_set_access(actor=manager, user=agent, role=Role.MANAGER, is_active=True)
+    contact_set_customer_manager(actor=manager, contact=anna.contact, customer_manager=False)
+    page = desk.get(PAGE).content.decode()
+    assert "Role: Agent → Service manager" in page
+    assert "Customer manager: yes → no" in page

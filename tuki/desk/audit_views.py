@@ -8,15 +8,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.auth import acting_user
+from tuki.accounts.models import Contact, User
+from tuki.agreements.models import Agreement, Priority, SlaTarget
 from tuki.audit.models import Action, AuditEntry
 from tuki.audit.selectors import audit_entries
 from tuki.audit.services import audit_record
@@ -27,6 +30,8 @@ from tuki.core.spreadsheets import SafeCsvWriter
 
 PAGE_SIZE = 50
 FILTERS = ("action", "actor", "since", "until")
+# Where the fields named in the entries' changes are defined, for their labels and the labels of their values.
+CHANGED_MODELS = (Agreement, User, Contact)
 
 
 class AuditFilterForm(forms.Form):
@@ -73,11 +78,50 @@ def _query(form: AuditFilterForm) -> str:
     return urlencode({name: str(value) for name, value in form.filters().items()})
 
 
-def change_lines(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+def _field(name: str) -> Field[Any, Any] | None:
+    for model in CHANGED_MODELS:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        return field if isinstance(field, Field) else None
+    return None
+
+
+def _label(name: str) -> str:
+    """A changed field's name as the admin shows it; an SLA target's with its priority."""
+    if name.startswith("sla_target."):
+        _prefix, priority, attribute = name.split(".", 2)
+        target_field = getattr(SlaTarget, attribute, None)
+        label = dict(Priority.choices).get(int(priority), priority) if priority.isdecimal() else priority
+        verbose = getattr(getattr(target_field, "field", None), "verbose_name", attribute)
+        return f"{capfirst(str(verbose))} ({label})"
+    field = _field(name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
+
+
+def _value(name: str, value: object) -> str:
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    field = _field(name)
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))
+
+
+def change_lines(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """What changed, ready to read: (field, from, to)."""
     changes = entry.details.get("changes") if isinstance(entry.details, dict) else None
     if not isinstance(changes, dict):
         return []
-    return [(name, c.get("from"), c.get("to")) for name, c in changes.items() if isinstance(c, dict)]
+    return [
+        (_label(name), _value(name, c.get("from")), _value(name, c.get("to")))
+        for name, c in changes.items()
+        if isinstance(c, dict)
+    ]
 
 
 @manager_required
