@@ -32,6 +32,8 @@ LAYERS: list[list[str]] = [
     ["tuki.agreements"],
     ["tuki.environments"],
     ["tuki.accounts", "tuki.catalogue"],
+    # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
+    ["tuki.audit"],
     ["tuki.sla.clock"],
     ["tuki.sla.calendar"],
     ["tuki.core", "tuki"],

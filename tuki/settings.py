@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "tuki.core",
+    "tuki.audit",
     "tuki.accounts",
     "tuki.environments",
     "tuki.agreements",

@@ -102,3 +102,8 @@ def test_admin_is_for_managers_only(client: Client, agent: Any, manager: Any, an
         response = client.get("/admin/accounts/organisation/")
         assert response.status_code == 302
         assert "/admin/login/" in response.url
+
+
+def _login_from(client: Client, address: str, email: str, password: str) -> Any:
+    data = {"username": email, "password": password}
+    return client.post(reverse("accounts:login"), data, HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=address)

@@ -6,8 +6,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
-from tuki.accounts.services import contact_deactivate, contact_reactivate
+from tuki.accounts.auth import acting_user
+from tuki.accounts.models import BusinessUnit, Contact, Organisation, Role, User
+from tuki.accounts.services import contact_deactivate, contact_reactivate, contact_set_customer_manager, user_set_access
+from tuki.core.client_address import client_address
 
 admin.site.site_header = _("Tuki administration")
 admin.site.site_title = _("Tuki")
@@ -31,15 +33,32 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "is_customer_manager"]
     search_fields = ["user__full_name", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+    # Deactivation goes through the actions below, so that the service ends the login too and audits it.
+    readonly_fields = ["deactivated_at"]
     actions = ["deactivate", "reactivate"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # contacts are deactivated, never deleted: their history must stay
 
+    def save_model(self, request: HttpRequest, obj: Contact, form: Any, change: bool) -> None:
+        # The flag is written by its service, which audits it; the rest of the form is saved as it is.
+        customer_manager = obj.is_customer_manager
+        if change:
+            obj.is_customer_manager = Contact.objects.values_list("is_customer_manager", flat=True).get(pk=obj.pk)
+        else:
+            obj.is_customer_manager = False
+        super().save_model(request, obj, form, change)
+        contact_set_customer_manager(
+            actor=acting_user(request),
+            contact=obj,
+            customer_manager=customer_manager,
+            address=client_address(request),
+        )
+
     @admin.action(description=_("Deactivate the selected contacts"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset:
-            contact_deactivate(contact=contact)
+            contact_deactivate(contact=contact, actor=acting_user(request), address=client_address(request))
         count = queryset.count()
         self.message_user(
             request, ngettext("%d contact deactivated.", "%d contacts deactivated.", count) % count, messages.SUCCESS
@@ -48,7 +67,7 @@ class ContactAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reactivate the selected contacts"))
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         for contact in queryset:
-            contact_reactivate(contact=contact)
+            contact_reactivate(contact=contact, actor=acting_user(request), address=client_address(request))
 
 
 @admin.register(User)
@@ -61,3 +80,16 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # The role and the right to log in are written by their service, which audits them; a new user starts
+        # from the model's defaults (an active contact), so that creating an agent or a manager is recorded too.
+        role, is_active = obj.role, obj.is_active
+        if change:
+            obj.role, obj.is_active = User.objects.values_list("role", "is_active").get(pk=obj.pk)
+        else:
+            obj.role, obj.is_active = Role.CONTACT, True
+        super().save_model(request, obj, form, change)
+        user_set_access(
+            actor=acting_user(request), user=obj, role=role, is_active=is_active, address=client_address(request)
+        )

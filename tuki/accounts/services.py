@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, Role, User
+from tuki.audit.changes import changed_fields
+from tuki.audit.models import Action
+from tuki.audit.services import audit_record
 
 
 @transaction.atomic
@@ -76,23 +79,65 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_deactivate(*, contact: Contact) -> Contact:
+def contact_deactivate(*, contact: Contact, actor: User | None = None, address: str = "") -> Contact:
     """Stop a contact from logging in or filing requests; everything they did stays in the history."""
     now = timezone.now()
-    Contact.objects.filter(pk=contact.pk, deactivated_at__isnull=True).update(deactivated_at=now)
+    changed = Contact.objects.filter(pk=contact.pk, deactivated_at__isnull=True).update(deactivated_at=now)
     User.objects.filter(pk=contact.user_id).update(is_active=False)
     contact.refresh_from_db()
     contact.user.refresh_from_db()
+    if changed:
+        audit_record(action=Action.DEACTIVATED, actor=actor, target=contact.user, address=address)
     return contact
 
 
 @transaction.atomic
-def contact_reactivate(*, contact: Contact) -> Contact:
-    Contact.objects.filter(pk=contact.pk).update(deactivated_at=None)
+def contact_reactivate(*, contact: Contact, actor: User | None = None, address: str = "") -> Contact:
+    changed = Contact.objects.filter(pk=contact.pk, deactivated_at__isnull=False).update(deactivated_at=None)
     User.objects.filter(pk=contact.user_id).update(is_active=True)
     contact.refresh_from_db()
     contact.user.refresh_from_db()
+    if changed:
+        audit_record(action=Action.REACTIVATED, actor=actor, target=contact.user, address=address)
     return contact
+
+
+@transaction.atomic
+def contact_set_customer_manager(
+    *, actor: User | None, contact: Contact, customer_manager: bool, address: str = ""
+) -> Contact:
+    """Whether the contact approves additional costs and receives the monthly report; a change is audited."""
+    before = Contact.objects.select_for_update().values_list("is_customer_manager", flat=True).get(pk=contact.pk)
+    contact.is_customer_manager = customer_manager
+    if before != customer_manager:
+        Contact.objects.filter(pk=contact.pk).update(is_customer_manager=customer_manager)
+        changes = changed_fields({"is_customer_manager": before}, {"is_customer_manager": customer_manager})
+        audit_record(
+            action=Action.CUSTOMER_MANAGER_CHANGED,
+            actor=actor,
+            target=contact.user,
+            address=address,
+            details={"changes": changes},
+        )
+    return contact
+
+
+@transaction.atomic
+def user_set_access(*, actor: User | None, user: User, role: str, is_active: bool, address: str = "") -> User:
+    """A user's role and whether they may log in. Each change is one entry in the audit log."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    before = User.objects.select_for_update().values("role", "is_active").get(pk=user.pk)
+    User.objects.filter(pk=user.pk).update(role=role, is_active=is_active)
+    user.role, user.is_active = role, is_active
+    changes = changed_fields(before, {"role": role, "is_active": is_active})
+    if "role" in changes:
+        details = {"changes": {"role": changes["role"]}}
+        audit_record(action=Action.ROLE_CHANGED, actor=actor, target=user, address=address, details=details)
+    if "is_active" in changes:
+        action = Action.REACTIVATED if is_active else Action.DEACTIVATED
+        audit_record(action=action, actor=actor, target=user, address=address)
+    return user
 
 
 def user_set_language(*, user: User, language: str) -> None:

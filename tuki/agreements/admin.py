@@ -13,10 +13,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from tuki.accounts.auth import acting_user
+from tuki.agreements.auditing import agreement_terms
 from tuki.agreements.calendars import exception_problems, weekly_problems
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
 from tuki.agreements.public_holidays import holiday_names
-from tuki.agreements.services import agreement_announce_change, calendar_announce_change
+from tuki.agreements.services import agreement_announce_change, agreement_record_change, calendar_announce_change
+from tuki.core.client_address import client_address
 
 
 class ServiceCalendarForm(forms.ModelForm):
@@ -103,6 +106,18 @@ class AgreementAdmin(admin.ModelAdmin):
     filter_horizontal = ["environments"]
     inlines = [SlaTargetInline]
 
+    def save_model(self, request: HttpRequest, obj: Agreement, form: Any, change: bool) -> None:
+        # The stored terms before this save, for the audit entry written once the targets are saved too.
+        form.terms_before = agreement_terms(obj.pk if change else None)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # The admin saves the whole form in one transaction: a failure later leaves no entry behind.
+        agreement_record_change(
+            actor=acting_user(request),
+            agreement=form.instance,
+            before=form.terms_before,
+            address=client_address(request),
+        )
         agreement_announce_change(form.instance)

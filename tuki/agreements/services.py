@@ -14,8 +14,12 @@ from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
+from tuki.agreements.auditing import agreement_terms
 from tuki.agreements.calendars import build_engine
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.audit.changes import changed_fields
+from tuki.audit.models import Action
+from tuki.audit.services import audit_record
 from tuki.environments.models import Environment
 
 WeeklyRow = tuple[int, time, time | None]
@@ -95,9 +99,11 @@ def agreement_save(
     quota_period: str = "month",
     hourly_rate: Decimal = Decimal(0),
     environments: Iterable[Environment] = (),
+    address: str = "",
 ) -> Agreement:
     """Create or update an agreement with its targets ({priority: (first response min, resolution min)})."""
     _require_manager(actor)
+    before = agreement_terms(agreement.pk if agreement is not None else None)
     agreement = agreement or Agreement(organisation=organisation)
     agreement.organisation = organisation
     agreement.name = name
@@ -128,8 +134,28 @@ def agreement_save(
         )
         target.full_clean()
         target.save()
+    agreement_record_change(actor=actor, agreement=agreement, before=before, address=address)
     agreement_announce_change(agreement)
     return agreement
+
+
+def agreement_record_change(
+    *, actor: User | None, agreement: Agreement, before: dict[str, object] | None, address: str = ""
+) -> None:
+    """One audit entry with every term and SLA target that changed from ``before`` (None: a new agreement).
+
+    Called inside the transaction of the change, after its targets are written; nothing changed, nothing written.
+    """
+    changes = changed_fields(before, agreement_terms(agreement.pk) or {})
+    if not changes:
+        return
+    audit_record(
+        action=Action.AGREEMENT_CREATED if before is None else Action.AGREEMENT_CHANGED,
+        actor=actor,
+        target=agreement,
+        address=address,
+        details={"changes": changes},
+    )
 
 
 def agreement_announce_change(agreement: Agreement) -> None:

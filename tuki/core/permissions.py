@@ -35,3 +35,5 @@ def is_active_contact(user: Any) -> bool:
 
 staff_required = _require(lambda user: user.is_supplier_staff)
 contact_required = _require(is_active_contact)
+# The audit log and other supplier-wide settings: agents do not find them any more than contacts do.
+manager_required = _require(lambda user: user.is_manager)

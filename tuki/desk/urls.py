@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tuki.desk import mail_views, phone, ticket_forms, ticket_views, views
+from tuki.desk import audit_views, mail_views, phone, ticket_forms, ticket_views, views
 
 app_name = "desk"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("customers/", views.customers, name="customers"),
     path("preferences/", views.preferences, name="preferences"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("phone/", phone.phone_request, name="phone"),
     path("mail/", mail_views.inbound_list, name="mail"),
     path("mail/<int:pk>/", mail_views.inbound_detail, name="mail_message"),

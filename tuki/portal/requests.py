@@ -17,6 +17,9 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import User
 from tuki.agreements.selectors import agreement_for
+from tuki.audit.models import Action
+from tuki.audit.services import audit_record
+from tuki.core.client_address import client_address
 from tuki.core.errors import Refusal
 from tuki.core.forms import add_refusal, perform
 from tuki.core.permissions import contact_required
@@ -129,7 +132,10 @@ def request_export(request: HttpRequest) -> HttpResponse:
             _("Resolved"),
         ]
     )
-    for ticket in _filtered(acting_user(request), form).iterator():
+    user = acting_user(request)
+    rows = 0
+    for ticket in _filtered(user, form).iterator():
+        rows += 1
         writer.writerow(
             [
                 ticket.identifier,
@@ -143,6 +149,14 @@ def request_export(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(ticket.resolved_at).strftime("%Y-%m-%d %H:%M") if ticket.resolved_at else "",
             ]
         )
+    filters = {name: value[:200] for name, value in request.GET.items() if name in form.fields and value}
+    audit_record(
+        action=Action.EXPORTED,
+        actor=user,
+        target_label=_("Support requests"),
+        address=client_address(request),
+        details={"export": "support_requests", "filters": filters, "rows": rows},
+    )
     return response
 
 

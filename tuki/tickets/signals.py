@@ -1,7 +1,8 @@
 """What the requests domain announces, for other domains and channels to react to without being imported here.
 
 ``event_recorded`` is sent once the transaction that recorded a request's event has committed, with the event's
-id: the mail channel subscribes to it to notify people (:mod:`tuki.mail.receivers`).
+id: the mail channel subscribes to it to notify people (:mod:`tuki.mail.receivers`). ``attachment_downloaded``
+is sent when a file is served; the domain's own receivers write it to the audit log.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 event_recorded = Signal()
+
+# Sent by the one place that serves attachments, before the file goes out, with ``attachment``, ``user`` and
+# ``address``. Sent plainly, not robustly: a receiver that fails (the audit log) stops the download.
+attachment_downloaded = Signal()
 
 
 def announce_event(event_id: int) -> None:

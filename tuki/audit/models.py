@@ -1,0 +1,86 @@
+"""The audit log: who signed in, failed or was locked out, and who changed access, agreements or took data out.
+
+An entry keeps a short text of who acted and what was concerned, written when it happened, so that the log
+still reads well after a user is renamed or an object is gone. Rows are only ever added, like a request's
+history.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+APPEND_ONLY = "The audit log is append-only."
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    CUSTOMER_MANAGER_CHANGED = "customer_manager_changed", _("Customer manager status changed")
+    DEACTIVATED = "deactivated", _("Account deactivated")
+    REACTIVATED = "reactivated", _("Account reactivated")
+    EXPORTED = "exported", _("Data exported")
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("Attachment downloaded")
+    AGREEMENT_CREATED = "agreement_created", _("Agreement created")
+    AGREEMENT_CHANGED = "agreement_changed", _("Agreement changed")
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Bulk updates and deletes would bypass the model's guard; the log must not change by any path."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self) -> Any:
+        raise ValueError(APPEND_ONLY)
+
+
+class AuditEntry(models.Model):
+    """One thing that happened. Rows are only ever added."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("user")
+    )
+    # The actor's email at the time, or for a failed login the identifier that was tried (never the password).
+    identifier = models.CharField(_("identifier"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=64, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(APPEND_ONLY)
+
+    @classmethod
+    def scope_for_organisation(cls, queryset: QuerySet[AuditEntry], organisation_id: int) -> QuerySet[AuditEntry]:
+        # The log is the supplier's own: no customer's contact sees any of it.
+        return queryset.none()
