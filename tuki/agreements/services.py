@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
 from tuki.agreements.calendars import build_engine
-from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.agreements.models import (
+    Agreement,
+    CalendarException,
+    CalendarHours,
+    ContactVisibility,
+    ServiceCalendar,
+    SlaTarget,
+)
 from tuki.environments.models import Environment
 
 WeeklyRow = tuple[int, time, time | None]
@@ -95,6 +102,7 @@ def agreement_save(
     quota_period: str = "month",
     hourly_rate: Decimal = Decimal(0),
     environments: Iterable[Environment] = (),
+    contact_visibility: str = ContactVisibility.ORGANISATION,
 ) -> Agreement:
     """Create or update an agreement with its targets ({priority: (first response min, resolution min)})."""
     _require_manager(actor)
@@ -110,6 +118,7 @@ def agreement_save(
     agreement.quota_hours = quota_hours
     agreement.quota_period = quota_period
     agreement.hourly_rate = hourly_rate
+    agreement.contact_visibility = contact_visibility
     agreement.full_clean()
     agreement.save()
     environments = list(environments)
