@@ -9,12 +9,14 @@ moves (cancel, reopen, confirm); copies and colleagues make none; the staff's mo
 from __future__ import annotations
 
 from collections import deque
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 
 from tuki.accounts.models import Contact
 from tuki.accounts.services import contact_create
@@ -183,3 +185,19 @@ def test_an_outsider_replies_to_nothing(client: Client, people: dict[str, Any]) 
     ticket.refresh_from_db()
     assert ticket.state == State.WAITING
     assert not ticket.events.filter(kind="reply").exists()
+
+
+def test_after_the_reopen_window_the_requester_is_no_longer_offered_reopen(
+    client: Client, people: dict[str, Any]
+) -> None:
+    long_ago = timezone.now() - timedelta(days=60)
+    ticket = ticket_create(actor=people[REQUESTER], requester=people[REQUESTER].contact, subject="Old", now=long_ago)
+    ticket_transition(actor=people[STAFF], ticket=ticket, to=State.RESOLVED, now=long_ago)
+    client.force_login(people[REQUESTER])
+    page = client.get(f"/portal/requests/{ticket.identifier}/").content.decode()
+    assert 'value="reopened"' not in page
+    assert 'value="closed"' in page  # confirming is still theirs
+    response = client.post(f"/portal/requests/{ticket.identifier}/transition/", {"to": State.REOPENED.value})
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    ticket.refresh_from_db()
+    assert ticket.state == State.RESOLVED

@@ -152,7 +152,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "may_reply": ticket.is_open and may_reply(role),
-        "transitions": customer_actions(role, ticket.state),
+        "transitions": customer_actions(role, ticket, timezone.now()),
         "clocks": ticket_clocks(ticket, timezone.now()),
         "events": ticket_history(user, ticket),
         "linked_articles": list(linked_articles(user, ticket)),

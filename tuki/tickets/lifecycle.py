@@ -23,6 +23,8 @@ nothing with it. The staff's moves are the desk's and do not depend on these rol
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,12 +125,21 @@ def resumes_on_reply(role: str | None, state: str) -> bool:
     return role in CONTACT_ROLES and state == State.WAITING
 
 
-def customer_actions(role: str | None, state: str) -> list[tuple[str, str]]:
-    """The buttons to offer a contact of ``role`` on a request in ``state``: exactly the moves they may make."""
+def reopen_window_passed(role: str | None, ticket: Ticket, now: datetime) -> bool:
+    """Whether it is too late for the customer to reopen ``ticket``; the staff may reopen at any time."""
+    if role == STAFF or ticket.resolved_at is None:
+        return False
+    window = timedelta(days=ticket.agreement.reopen_window_days if ticket.agreement else 0)
+    return now > ticket.resolved_at + window
+
+
+def customer_actions(role: str | None, ticket: Ticket, now: datetime) -> list[tuple[str, str]]:
+    """The buttons to offer a contact of ``role`` on ``ticket``: exactly the moves they may make now."""
     return [
         (target.value, str(CUSTOMER_ACTIONS[target]))
         for (current, target), who in TRANSITIONS.items()
-        if current == state and role in who and target in CUSTOMER_ACTIONS
+        if current == ticket.state and role in who and target in CUSTOMER_ACTIONS
+        if not (target == State.REOPENED and reopen_window_passed(role, ticket, now))
     ]
 
 

@@ -7,7 +7,7 @@ SLA deadlines stored on the row up to date.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +30,7 @@ from tuki.tickets.lifecycle import (
     TransitionError,
     check_transition,
     may_reply,
+    reopen_window_passed,
     resumes_on_reply,
     role_of,
     side_of,
@@ -141,11 +142,9 @@ def ticket_transition(*, actor: User | None, ticket: Ticket, to: str, now: datet
     now = now or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     role = role_of(actor, ticket)
-    if to == State.REOPENED and ticket.resolved_at and role != STAFF:
-        window = timedelta(days=ticket.agreement.reopen_window_days if ticket.agreement else 0)
-        if now > ticket.resolved_at + window:
-            raise TransitionError(_("The time for reopening this request has passed."))
     check_transition(role, ticket.state, to)
+    if to == State.REOPENED and reopen_window_passed(role, ticket, now):
+        raise TransitionError(_("The time for reopening this request has passed."))
     return _move(actor=actor, ticket=ticket, to=to, now=now)
 
 
