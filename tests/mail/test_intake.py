@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from django.core import mail as outbox
 
+from tests.conftest import TARGETS
 from tests.mail.messages import EXE, PDF, PNG, mail
 from tuki.accounts.services import contact_create
+from tuki.agreements.models import ContactVisibility
+from tuki.agreements.services import agreement_save
 from tuki.mail.intake.entry import intake
 from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.mail.notifications import build_message
@@ -200,6 +203,26 @@ def test_a_reply_from_another_contact_of_the_same_customer(aaro: Any, request_a:
     record = take(mail(sender="aaro@org-a.example", subject=f"[SR-{request_a.pk}] lisätietoa", text="Minulla myös."))
     assert record.status == InboundStatus.REPLIED and record.event is not None
     assert record.event.actor == aaro.user
+
+
+def test_a_colleague_who_may_not_see_the_request_files_a_new_one(
+    aaro: Any, manager: Any, agreement_a: Any, request_a: Ticket
+) -> None:
+    """Where the agreement shows contacts only their own requests, a colleague's mail naming another's is not let in."""
+    agreement_save(
+        actor=manager,
+        agreement=agreement_a,
+        organisation=agreement_a.organisation,
+        service_calendar=agreement_a.service_calendar,
+        targets=TARGETS,
+        valid_from=agreement_a.valid_from,
+        contact_visibility=ContactVisibility.OWN,
+    )
+    events_before = request_a.events.count()
+    record = take(mail(sender="aaro@org-a.example", subject=f"[SR-{request_a.pk}] lisätietoa", text="Minulla myös."))
+    assert record.status == InboundStatus.ACCEPTED
+    assert record.ticket is not None and record.ticket.pk != request_a.pk and record.ticket.requester == aaro
+    assert request_a.events.count() == events_before
 
 
 # ------------------------------------------------------------------------------------------------ who may write

@@ -101,7 +101,7 @@ class SlaTargetInline(admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["organisation", "name", "valid_from", "valid_until", "includes_on_call", "quota_hours"]
-    list_filter = ["includes_on_call"]
+    list_filter = ["includes_on_call", "contact_visibility"]
     search_fields = ["organisation__name", "name"]
     filter_horizontal = ["environments"]
     inlines = [SlaTargetInline]

@@ -36,6 +36,7 @@ def agreement_terms(agreement_id: int | None) -> dict[str, object] | None:
         "quota_hours": _text(agreement.quota_hours),
         "quota_period": agreement.quota_period,
         "hourly_rate": _text(agreement.hourly_rate),
+        "contact_visibility": agreement.contact_visibility,
         "environments": sorted(str(environment) for environment in agreement.environments.all()),
     }
     for target in SlaTarget.objects.filter(agreement=agreement).order_by("priority"):

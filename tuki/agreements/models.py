@@ -120,10 +120,23 @@ class QuotaPeriod(models.TextChoices):
     YEAR = "year", _("per year")
 
 
+class ContactVisibility(models.TextChoices):
+    """Which of the customer's requests its named contacts see in the portal (customer managers see all)."""
+
+    ORGANISATION = "organisation", _("all of the customer's requests")
+    OWN = "own", _("their own, their business unit's and those copied to them")
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def in_force(self, day: date) -> AgreementQuerySet:
         """The agreements in force on ``day``, the latest-starting first (it wins where several overlap)."""
         return self.filter(valid_from__lte=day).exclude(valid_until__lt=day).order_by("-valid_from")
+
+    def governing(self, organisation_id: int, day: date) -> AgreementQuerySet:
+        """The one agreement (as a queryset) whose terms for the customer's contacts apply on ``day``: the
+        latest-starting that has started. An expired agreement still governs until another one starts, so the
+        requests of a customer whose agreement lapsed do not become visible to more of its contacts."""
+        return self.filter(organisation_id=organisation_id, valid_from__lte=day).order_by("-valid_from", "-pk")[:1]
 
 
 class Agreement(models.Model):
@@ -171,6 +184,13 @@ class Agreement(models.Model):
     )
     environments = models.ManyToManyField(
         Environment, blank=True, related_name="agreements", verbose_name=_("covered environments")
+    )
+    contact_visibility = models.CharField(
+        _("named contact persons see"),
+        max_length=16,
+        choices=ContactVisibility.choices,
+        default=ContactVisibility.ORGANISATION,
+        help_text=_("Customer managers always see all of the customer's requests."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 

@@ -16,7 +16,14 @@ from tuki.accounts.models import Organisation, User
 from tuki.agreements import signals
 from tuki.agreements.auditing import agreement_terms
 from tuki.agreements.calendars import build_engine
-from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
+from tuki.agreements.models import (
+    Agreement,
+    CalendarException,
+    CalendarHours,
+    ContactVisibility,
+    ServiceCalendar,
+    SlaTarget,
+)
 from tuki.audit.changes import changed_fields
 from tuki.audit.models import Action
 from tuki.audit.services import audit_record
@@ -100,6 +107,7 @@ def agreement_save(
     hourly_rate: Decimal = Decimal(0),
     environments: Iterable[Environment] = (),
     address: str = "",
+    contact_visibility: str = ContactVisibility.ORGANISATION,
 ) -> Agreement:
     """Create or update an agreement with its targets ({priority: (first response min, resolution min)})."""
     _require_manager(actor)
@@ -116,6 +124,7 @@ def agreement_save(
     agreement.quota_hours = quota_hours
     agreement.quota_period = quota_period
     agreement.hourly_rate = hourly_rate
+    agreement.contact_visibility = contact_visibility
     agreement.full_clean()
     agreement.save()
     environments = list(environments)

@@ -4,8 +4,10 @@ Every view, API call, search, export and report starts its query with :func:`vis
 part by naming the path from itself to its customer organisation in ``ORGANISATION_PATH`` (for example
 ``"organisation"`` or ``"request__organisation"``), or, when it is shared between customers, with a
 ``scope_for_organisation(queryset, organisation_id)`` classmethod; a model may narrow further for contacts with a
-``scope_for_contact(queryset, user)`` classmethod (say, to hide internal notes). A model without a path is
-refused for contacts, so forgetting the rule fails closed rather than open.
+``scope_for_contact(queryset, user)`` classmethod (say, to hide internal notes). A model that hangs off another
+(a request's events, attachments and links) names that relation in ``VISIBLE_WITH`` instead: it is visible exactly
+when its parent is, by the parent's whole rule, so narrowing the parent narrows everything hanging off it. A model
+without a rule is refused for contacts, so forgetting the rule fails closed rather than open.
 """
 
 from __future__ import annotations
@@ -38,15 +40,23 @@ def visible_to(user: Viewer, subject: type[M] | QuerySet[M]) -> QuerySet[M]:
     organisation_id = _contact_organisation_id(user)
     if organisation_id is None:
         return queryset.none()
+    parent = getattr(queryset.model, "VISIBLE_WITH", None)
     path = getattr(queryset.model, "ORGANISATION_PATH", None)
     by_organisation = getattr(queryset.model, "scope_for_organisation", None)
-    if path:
+    if parent:
+        parent_model = queryset.model._meta.get_field(parent).related_model
+        if not isinstance(parent_model, type):
+            raise TypeError(f"{queryset.model.__name__}.VISIBLE_WITH must name a relation to another model.")
+        queryset = queryset.filter(**{f"{parent}__in": visible_to(user, parent_model).values("pk")})
+    elif path:
         queryset = queryset.filter(**{path: organisation_id})
     elif by_organisation is not None:
         # Objects shared between customers (a handbook article for several of them) say so themselves.
         queryset = by_organisation(queryset, organisation_id)
     else:
-        raise TypeError(f"{queryset.model.__name__} has no ORGANISATION_PATH; contacts cannot be scoped to it.")
+        raise TypeError(
+            f"{queryset.model.__name__} has no ORGANISATION_PATH or VISIBLE_WITH; contacts cannot be scoped to it."
+        )
     narrow = getattr(queryset.model, "scope_for_contact", None)
     return narrow(queryset, user) if narrow else queryset
 

@@ -119,7 +119,7 @@ class TicketArticle(models.Model):
     )
     created_at = models.DateTimeField(_("linked"), default=timezone.now)
 
-    ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
+    VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
     class Meta:
         ordering = ["created_at", "pk"]

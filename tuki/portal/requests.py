@@ -30,7 +30,7 @@ from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, Tran
 from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.forms import TicketForm
-from tuki.tickets.lifecycle import CUSTOMER_ACTIONS, REQUESTER, TRANSITIONS
+from tuki.tickets.lifecycle import customer_actions, may_reply, role_of
 from tuki.tickets.models import OPEN_STATES, Ticket, TicketEvent
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_create
@@ -164,16 +164,13 @@ def request_export(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user = acting_user(request)
     ticket = ticket_get(user, identifier)
-    transitions = [
-        (to.value, CUSTOMER_ACTIONS[to])
-        for (current, to), who in TRANSITIONS.items()
-        if current == ticket.state and REQUESTER in who and to in CUSTOMER_ACTIONS
-    ]
+    role = role_of(user, ticket)  # offered exactly what the lifecycle table lets this contact do here
     context = {
         "ticket": ticket,
+        "may_reply": ticket.is_open and may_reply(role),
+        "transitions": customer_actions(role, ticket, timezone.now()),
         "clocks": ticket_clocks(ticket, timezone.now()),
         "events": ticket_history(user, ticket),
-        "transitions": transitions,
         "linked_articles": list(linked_articles(user, ticket)),
     }
     return render(request, "portal/ticket.html", context)

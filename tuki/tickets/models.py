@@ -6,12 +6,12 @@ from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Contact, Organisation, User
-from tuki.agreements.models import Agreement, Priority
+from tuki.agreements.models import Agreement, ContactVisibility, Priority
 
 
 class State(models.TextChoices):
@@ -161,6 +161,22 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
+        """The agreement decides whether a contact sees all of the customer's requests or only those that are
+        theirs: filed by them, for their business unit, or copied to them. Customer managers see all."""
+        contact = user.contact
+        if contact.is_customer_manager:
+            return queryset
+        governing = Agreement.objects.governing(contact.organisation_id, timezone.localdate())
+        narrow = Agreement.objects.filter(pk__in=governing.values("pk"), contact_visibility=ContactVisibility.OWN)
+        copied = cls.cc_contacts.through.objects.filter(contact_id=contact.pk).values("ticket_id")
+        theirs = Q(requester_id=contact.pk) | Q(pk__in=copied)
+        if contact.business_unit_id is not None:
+            theirs |= Q(business_unit_id=contact.business_unit_id)
+        # One statement: the agreement is read by the database with the requests, not in a query of its own.
+        return queryset.filter(theirs | ~Exists(narrow))
+
 
 class SlaPause(models.Model):
     """A period in which the request's SLA clocks stood still."""
@@ -215,7 +231,7 @@ class TicketEvent(models.Model):
 
     objects = AppendOnlyQuerySet.as_manager()
 
-    ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
+    VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -250,7 +266,7 @@ class Attachment(models.Model):
 
     objects = AppendOnlyQuerySet.as_manager()
 
-    ORGANISATION_PATH: ClassVar[str] = "ticket__organisation"
+    VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -7,7 +7,7 @@ SLA deadlines stored on the row up to date.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,17 @@ from tuki.agreements.selectors import agreement_for
 from tuki.environments.models import Environment
 from tuki.tickets.attachments import attachments_store
 from tuki.tickets.deadlines import refresh_deadlines
-from tuki.tickets.lifecycle import REQUESTER, STAFF, TransitionError, check_transition, role_of
+from tuki.tickets.lifecycle import (
+    CONTACT,
+    STAFF,
+    TransitionError,
+    check_transition,
+    may_reply,
+    reopen_window_passed,
+    resumes_on_reply,
+    role_of,
+    side_of,
+)
 from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
 from tuki.tickets.signals import announce_event
 
@@ -55,8 +65,8 @@ def ticket_create(
     ``submission_key`` comes from the form: submitting the same form twice returns the first request.
     """
     now = now or timezone.now()
-    role = role_of(actor, requester.organisation_id)
-    if role not in (STAFF, REQUESTER) or (role == REQUESTER and actor.pk != requester.user_id):
+    side = side_of(actor, requester.organisation_id)
+    if side not in (STAFF, CONTACT) or (side == CONTACT and actor.pk != requester.user_id):
         raise PermissionDenied(_("You may not file a request on behalf of this person."))
     if not requester.is_active:
         raise ValidationError({"requester": _("This contact person is no longer active.")})
@@ -128,17 +138,18 @@ def _check_same_organisation(
 
 @transaction.atomic
 def ticket_transition(*, actor: User | None, ticket: Ticket, to: str, now: datetime | None = None) -> Ticket:
+    """Move the request to state ``to``, if the lifecycle table lets this actor make that move on it."""
     now = now or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if to == State.REOPENED and ticket.resolved_at and role_of(actor, ticket.organisation_id) != STAFF:
-        window = timedelta(days=ticket.agreement.reopen_window_days if ticket.agreement else 0)
-        if now > ticket.resolved_at + window:
-            raise TransitionError(_("The time for reopening this request has passed."))
-    check_transition(actor, ticket.organisation_id, ticket.state, to)
-    if to == State.CANCELLED and actor is not None and role_of(actor, ticket.organisation_id) == REQUESTER:
-        contact = actor.contact
-        if contact.pk != ticket.requester_id and not contact.is_customer_manager:
-            raise TransitionError(_("Only the requester or the customer's manager may cancel this request."))
+    role = role_of(actor, ticket)
+    check_transition(role, ticket.state, to)
+    if to == State.REOPENED and reopen_window_passed(role, ticket, now):
+        raise TransitionError(_("The time for reopening this request has passed."))
+    return _move(actor=actor, ticket=ticket, to=to, now=now)
+
+
+def _move(*, actor: User | None, ticket: Ticket, to: str, now: datetime) -> Ticket:
+    """Make a move already allowed, on a request locked by the caller."""
     previous = ticket.state
     fields = ["state"]
     _end_pause(ticket, now)
@@ -177,7 +188,7 @@ def _end_pause(ticket: Ticket, now: datetime) -> None:
 def ticket_set_priority(*, actor: User, ticket: Ticket, priority: int, now: datetime | None = None) -> Ticket:
     """Change the priority; the deadlines are recomputed from the request's start under the new target."""
     now = now or timezone.now()
-    if role_of(actor, ticket.organisation_id) != STAFF:
+    if side_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may change the priority."))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     previous = ticket.priority
@@ -205,8 +216,8 @@ def ticket_reply(
 ) -> TicketEvent:
     """A public reply. The staff's first one meets the response target; the customer's answer resumes work."""
     now = now or timezone.now()
-    role = role_of(actor, ticket.organisation_id)
-    if role is None:
+    role = role_of(actor, ticket)
+    if not may_reply(role):
         raise PermissionDenied(_("You may not reply to this request."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
@@ -219,8 +230,10 @@ def ticket_reply(
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    if role != STAFF and Ticket.objects.filter(pk=ticket.pk, state=State.WAITING).exists():
-        ticket_transition(actor=actor, ticket=ticket, to=State.IN_PROGRESS, now=now)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # the row is ours since the UPDATE above
+    if resumes_on_reply(role, locked.state):
+        # The customer has answered: the reply's effect, whoever of the customer's people sent it (lifecycle.py).
+        _move(actor=actor, ticket=locked, to=State.IN_PROGRESS, now=now)
     announce_event(event.pk)
     return event
 
@@ -236,7 +249,7 @@ def ticket_note(
 ) -> TicketEvent:
     """An internal note: seen by the supplier's staff only."""
     now = now or timezone.now()
-    if role_of(actor, ticket.organisation_id) != STAFF:
+    if side_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may write internal notes."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
@@ -256,7 +269,7 @@ def ticket_log_call(
 ) -> TicketEvent:
     """A phone call about an existing request, logged by an agent; the caller sees it in the portal."""
     now = now or timezone.now()
-    if role_of(actor, ticket.organisation_id) != STAFF:
+    if side_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may log calls."))
     if caller.organisation_id != ticket.organisation_id or not caller.is_active:
         raise ValidationError({"caller": _("The caller must be an active named contact person of this customer.")})
@@ -279,7 +292,7 @@ def ticket_log_call(
 def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: datetime | None = None) -> Ticket:
     """Give the request to an agent (or to nobody, with None)."""
     now = now or timezone.now()
-    if role_of(actor, ticket.organisation_id) != STAFF:
+    if side_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may assign requests."))
     if assignee is not None and not getattr(assignee, "is_supplier_staff", False):
         raise ValidationError({"assignee": _("Requests can be assigned only to the support staff.")})
@@ -316,7 +329,7 @@ def ticket_update(
 ) -> Ticket:
     """Change the request's type, environment, business unit or subject; each change is an event."""
     now = now or timezone.now()
-    if role_of(actor, ticket.organisation_id) != STAFF:
+    if side_of(actor, ticket.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may change a request."))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_same_organisation(ticket.organisation_id, changes.get("environment"), changes.get("business_unit"), [])
@@ -348,7 +361,7 @@ def ticket_update(
 def ticket_merge(*, actor: User, duplicate: Ticket, into: Ticket, now: datetime | None = None) -> Ticket:
     """Close ``duplicate`` as merged into ``into``; both keep their history and point at each other."""
     now = now or timezone.now()
-    if role_of(actor, duplicate.organisation_id) != STAFF:
+    if side_of(actor, duplicate.organisation_id) != STAFF:
         raise PermissionDenied(_("Only the support staff may merge requests."))
     if duplicate.pk == into.pk or duplicate.organisation_id != into.organisation_id:
         raise ValidationError({"into": _("A request can be merged only into another request of the same customer.")})
