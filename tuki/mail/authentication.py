@@ -103,12 +103,14 @@ def verify_dkim(raw: bytes, domain: str, *, dnsfunc: DnsLookup | None = None) ->
         return Verdict(False, "no DKIM signature")
     failures = []
     for index in range(min(count, MAX_SIGNATURES)):
+        checker.domain = None
         try:
             verified = checker.verify(idx=index, dnsfunc=dnsfunc or dkim.dnsplug.get_txt)
+            signer = (checker.domain or b"").decode("ascii", "replace").lower()
         except dkim.DKIMException as exc:
-            failures.append(f"signature {index + 1}: {exc}")
+            signer = (checker.domain or b"?").decode("ascii", "replace").lower()
+            failures.append(f"the signature of {signer} does not verify: {str(exc).split(' (')[0]}")
             continue
-        signer = (checker.domain or b"").decode("ascii", "replace").lower()
         fields = checker.signature_fields or {}
         if not verified:
             failures.append(f"the signature of {signer} does not verify")
