@@ -8,6 +8,7 @@ variable is read through :class:`tuki.core.env.Env`, so a wrong value stops star
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -336,6 +337,12 @@ TUKI_MAIL_PARSE_SECONDS = _positive("TUKI_MAIL_PARSE_SECONDS", env.get_int("TUKI
 TUKI_MAIL_ANSWERS_PER_HOUR = _positive("TUKI_MAIL_ANSWERS_PER_HOUR", env.get_int("TUKI_MAIL_ANSWERS_PER_HOUR", 3))
 # A message that fails with a database error this many times in a row is quarantined instead of retried.
 TUKI_MAIL_MAX_ATTEMPTS = _positive("TUKI_MAIL_MAX_ATTEMPTS", env.get_int("TUKI_MAIL_MAX_ATTEMPTS", 5))
+# Who sent a mail (tuki.mail.authentication): the authserv-id of the trusted receiving server whose
+# Authentication-Results header Tuki believes; empty (the default), Tuki verifies DKIM signatures itself. Mail
+# from a named contact's address that is not authenticated waits in the desk's quarantine.
+TUKI_MAIL_AUTHSERV_ID = env.get_str("TUKI_MAIL_AUTHSERV_ID").strip()
+if TUKI_MAIL_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", TUKI_MAIL_AUTHSERV_ID):
+    raise ImproperlyConfigured(f"TUKI_MAIL_AUTHSERV_ID must be a host name; got {TUKI_MAIL_AUTHSERV_ID!r}.")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 
 # Real file contents: attachments are checked by what they are, not by their names.
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -17,6 +17,15 @@ PNG = bytes.fromhex(
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 200
 
 _numbers = itertools.count(1)
+
+# The receiving server the mail tests trust (tests/mail/conftest.py configures it), as a production one would
+# be: it checked DKIM and DMARC and wrote its Authentication-Results on top of each message.
+TRUSTED_SERVER = "mx.tuki.test"
+
+
+def trusted_results(sender: str, result: str = "pass") -> str:
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    return f"{TRUSTED_SERVER}; dkim={result} header.d={domain}; dmarc={result} header.from={domain}"
 
 
 def mail(
@@ -32,8 +41,12 @@ def mail(
     attachments: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
     inline: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
     to: str = "tuki@example.com",
+    authenticated: bool = True,
 ) -> bytes:
+    """A message; ``authenticated`` puts the trusted server's passing Authentication-Results on top."""
     message = EmailMessage()
+    if authenticated:
+        message["Authentication-Results"] = trusted_results(sender)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject

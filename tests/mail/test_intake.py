@@ -8,7 +8,7 @@ import pytest
 from django.core import mail as outbox
 
 from tests.conftest import TARGETS
-from tests.mail.messages import EXE, PDF, PNG, mail
+from tests.mail.messages import EXE, PDF, PNG, mail, trusted_results
 from tuki.accounts.services import contact_create
 from tuki.agreements.models import ContactVisibility
 from tuki.agreements.services import agreement_save
@@ -408,18 +408,23 @@ def test_a_stranger_delivered_twice_is_answered_once(
 # ---------------------------------------------------------------------------------------------------- bad mail
 
 
+# As the trusted receiving server writes it on top of every message (see tests/mail/messages.py).
+TRUSTED = f"Authentication-Results: {trusted_results('anna@org-a.example')}\r\n".encode()
 MALFORMED = [
     # a boundary that never comes
-    b"From: anna@org-a.example\r\nSubject: rikki\r\nMessage-ID: <m1@x>\r\nMIME-Version: 1.0\r\n"
+    TRUSTED + b"From: anna@org-a.example\r\nSubject: rikki\r\nMessage-ID: <m1@x>\r\nMIME-Version: 1.0\r\n"
     b'Content-Type: multipart/mixed; boundary="nope"\r\n\r\nHei, tulostin on rikki.\r\n',
     # broken base64 and an unknown charset
-    b"From: anna@org-a.example\r\nSubject: =?x-unknown?B?////?=\r\nMessage-ID: <m2@x>\r\nMIME-Version: 1.0\r\n"
+    TRUSTED
+    + b"From: anna@org-a.example\r\nSubject: =?x-unknown?B?////?=\r\nMessage-ID: <m2@x>\r\nMIME-Version: 1.0\r\n"
     b"Content-Type: text/plain; charset=x-unknown\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64***\r\n",
     # 8-bit bytes in the headers and the body, no MIME at all
-    b"From: =?utf-8?q?Anna?= <anna@org-a.example>\r\nSubject: \xe4\xe4kk\xf6set \xff\r\nMessage-ID: <m3@x>\r\n\r\n"
+    TRUSTED
+    + b"From: =?utf-8?q?Anna?= <anna@org-a.example>\r\nSubject: \xe4\xe4kk\xf6set \xff\r\nMessage-ID: <m3@x>\r\n\r\n"
     b"Tulostin \xe4\xe4nt\xe4\xe4 \xff\xfe oudosti.\r\n",
     # a header without a colon, bare LF line ends, and a NUL byte
-    b"From: anna@org-a.example\nSubject: nul\nthis is not a header\nMessage-ID: <m4@x>\n\nteksti\x00 loppuu\n",
+    TRUSTED.replace(b"\r\n", b"\n")
+    + b"From: anna@org-a.example\nSubject: nul\nthis is not a header\nMessage-ID: <m4@x>\n\nteksti\x00 loppuu\n",
 ]
 
 

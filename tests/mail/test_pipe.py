@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests.mail.failures import drop_failure, fail_attachment_inserts
-from tests.mail.messages import PDF, mail
+from tests.mail.messages import PDF, TRUSTED_SERVER, mail
 from tuki.mail.models import InboundMessage, InboundSource, InboundStatus
 from tuki.tickets.models import Ticket
 
@@ -31,6 +31,7 @@ def run_pipe(raw: bytes, tmp_path: Path, database_url: str, **env: str) -> subpr
         "DATABASE_URL": database_url,
         "TUKI_VAR_DIR": str(tmp_path / "var"),
         "TUKI_MEDIA_ROOT": str(tmp_path / "media"),
+        "TUKI_MAIL_AUTHSERV_ID": TRUSTED_SERVER,  # as tests/mail/conftest.py configures the tests' own process
         **env,
     }
     return subprocess.run(  # noqa: S603 - our own command

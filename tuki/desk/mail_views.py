@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,7 +27,13 @@ from tuki.core.pages import page_number
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.desk.phone import callable_contacts
-from tuki.mail.intake.desk import inbound_create_request, inbound_retry, parse_stored
+from tuki.mail.intake.desk import (
+    inbound_accept,
+    inbound_create_request,
+    inbound_reject,
+    inbound_retry,
+    parse_stored,
+)
 from tuki.mail.models import InboundMessage, InboundStatus
 
 PAGE_SIZE = 50
@@ -34,11 +41,13 @@ PAGE_SIZE = 50
 STATUS_TABS = [
     ("", gettext_lazy("All")),
     (InboundStatus.REFUSED, gettext_lazy("Refused")),
+    (InboundStatus.UNVERIFIED, gettext_lazy("Sender not verified")),
     (InboundStatus.QUARANTINED, gettext_lazy("Quarantined")),
     (InboundStatus.OVERSIZED, gettext_lazy("Oversized")),
     (InboundStatus.IGNORED, gettext_lazy("Ignored")),
     (InboundStatus.ACCEPTED, gettext_lazy("Accepted")),
     (InboundStatus.REPLIED, gettext_lazy("Replies")),
+    (InboundStatus.REJECTED, gettext_lazy("Rejected")),
 ]
 FILEABLE = (InboundStatus.REFUSED, InboundStatus.IGNORED)
 
@@ -86,6 +95,57 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
         "has_next": len(rows) > PAGE_SIZE,
     }
     return render(request, "desk/mail/list.html", context)
+
+
+@staff_required
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    """Mail from a named contact's address whose sender could not be verified, oldest first: an agent accepts
+    (it is filed as if verified) or rejects (kept, nothing filed) each one."""
+    page = page_number(request.GET.get("page", ""), last=10_000)
+    records = (
+        visible_to(acting_user(request), InboundMessage)
+        .filter(status=InboundStatus.UNVERIFIED)
+        .only("received_at", "status", "reason", "sender", "sender_name", "subject")
+    )
+    start = (page - 1) * PAGE_SIZE
+    rows = list(records.order_by("received_at", "pk")[start : start + PAGE_SIZE + 1])
+    context = {"rows": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
+    return render(request, "desk/mail/quarantine.html", context)
+
+
+@staff_required
+@require_POST
+def inbound_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    record = get_visible_or_404(user, InboundMessage, pk=pk)
+    try:
+        record = inbound_accept(actor=user, inbound=record)
+    except (Refusal, ValidationError, PermissionDenied) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("The message was accepted: %(status)s.") % {"status": record.get_status_display()})
+    return redirect(_back(request, pk))
+
+
+@staff_required
+@require_POST
+def inbound_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    record = get_visible_or_404(user, InboundMessage, pk=pk)
+    try:
+        inbound_reject(actor=user, inbound=record)
+    except (Refusal, ValidationError, PermissionDenied) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("The message was rejected; it is kept, and nothing was filed."))
+    return redirect(_back(request, pk))
+
+
+def _back(request: HttpRequest, pk: int) -> str:
+    """Back to the quarantine list, or to the message when the buttons were pressed there."""
+    if request.POST.get("back") == "message":
+        return reverse("desk:mail_message", args=[pk])
+    return reverse("desk:mail_quarantine")
 
 
 @staff_required

@@ -39,6 +39,12 @@ class InboundStatus(models.TextChoices):
     IGNORED = "ignored", _("Ignored: automatic mail")
     QUARANTINED = "quarantined", _("Quarantined: could not be processed")
     OVERSIZED = "oversized", _("Oversized")
+    UNVERIFIED = "unverified", _("Quarantined: sender not verified")
+    REJECTED = "rejected", _("Rejected by the support staff")
+
+
+# Only these hold their exactly-once key: their sender is authenticated, so nobody else can take the key first.
+CLAIMING_STATUSES = (InboundStatus.ACCEPTED, InboundStatus.REPLIED)
 
 
 class InboundSource(models.TextChoices):
@@ -57,15 +63,19 @@ class AnswerState(models.TextChoices):
 class InboundMessage(models.Model):
     """One mail that came in, whatever became of it: the intake's record and its exactly-once claim.
 
-    ``key`` is the Message-ID (or, for mail without one, the parser's fingerprint); it is unique, so the same
-    mail delivered twice, or fetched by two pollers at once, is taken once. The raw message is kept whole
-    through the storage API, so that nothing that came in is ever lost: agents can read, download, retry
+    ``key`` is the authenticated sender with the Message-ID (or, for mail without one, the parser's
+    fingerprint); it is unique, so the same mail delivered twice, or fetched by two pollers at once, is filed
+    once. Only mail that was filed holds its key (see ``CLAIMING_STATUSES``): a stranger's refused or
+    unverified mail keeps none, so that it cannot take the key of a real mail that comes later. Such mail is
+    recognised when delivered again by its ``fingerprint``, a hash of all its bytes, which nobody can make
+    another message share. The raw message
+    is kept whole through the storage API, so that nothing that came in is ever lost: agents can read, download, retry
     (quarantined) and turn refused mail into a request.
     """
 
-    key = models.CharField(_("key"), max_length=255, unique=True)
+    key = models.CharField(_("key"), max_length=255, unique=True, null=True, blank=True)
     message_id = models.CharField(_("message ID"), max_length=998, blank=True)
-    fingerprint = models.CharField(_("fingerprint"), max_length=128, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=128, blank=True, db_index=True)
     raw = models.FileField(_("raw message"), upload_to="mail/inbound/%Y/%m/", max_length=255)
     size = models.PositiveBigIntegerField(_("size"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)

@@ -3,6 +3,7 @@ answered automatically) or ignored. Runs inside the storage's transaction and fi
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from tuki.accounts.models import Contact
 from tuki.agreements.selectors import organisations_in_force
 from tuki.core.scoping import visible_to
+from tuki.mail.authentication import DnsLookup, Verdict, authenticate
 from tuki.mail.intake.content import mail_content, request_subject
 from tuki.mail.intake.store import clip
 from tuki.mail.loops import automatic_reason
@@ -24,11 +26,17 @@ from tuki.mail.threading import LOOP_HEADER, mail_domain, ticket_number_from_hea
 from tuki.tickets.models import Channel, State, Ticket
 from tuki.tickets.services import ticket_create, ticket_reply
 
+logger = logging.getLogger(__name__)
 
-def process(record: InboundMessage, parsed: ParsedMessage, now: datetime, *, actor: Any = None) -> None:
+
+def process(
+    record: InboundMessage, parsed: ParsedMessage, now: datetime, *, verdict: Verdict, actor: Any = None
+) -> None:
     """Decide, file the request or reply, and fill in ``record`` (the caller saves it); inside the transaction.
 
-    ``actor`` is the agent retrying a quarantined message, kept on the record.
+    ``verdict`` says whether the sender is who the From address says (:func:`sender_verdict`, made before the
+    transaction: it may ask the DNS). ``actor`` is the agent retrying or accepting a quarantined message, kept
+    on the record.
     """
     record.error = ""
     record.handled_by = actor
@@ -39,6 +47,12 @@ def process(record: InboundMessage, parsed: ParsedMessage, now: datetime, *, act
     contact = contact_for_address(parsed.from_address)
     if contact is None:
         _refuse(record, "not a named contact person")
+        return
+    if not verdict.passed:
+        # Anybody can write a contact's address in From: unverified, the mail files nothing and is not
+        # answered (the answer would go to the real contact), but waits for an agent to accept or reject it.
+        record.answer = AnswerState.NONE
+        _finish(record, InboundStatus.UNVERIFIED, f"sender not verified: {verdict.reason}")
         return
     if contact.organisation_id not in organisations_in_force(timezone.localdate(now)):
         _refuse(record, "the customer has no agreement in force")
@@ -69,6 +83,18 @@ def process(record: InboundMessage, parsed: ParsedMessage, now: datetime, *, act
         )
     record.event = None  # the request's "created" event; the request is what the agents follow
     _finish(record, InboundStatus.ACCEPTED, "", ticket=created)
+
+
+def sender_verdict(raw: bytes, parsed: ParsedMessage, *, dnsfunc: DnsLookup | None = None) -> Verdict:
+    """Whether the message comes from its From address's domain; only asked (DNS and all) for mail that claims
+    to come from a named contact, since nothing else is filed anyway."""
+    if contact_for_address(parsed.from_address) is None:
+        return Verdict(False, "not a named contact person")
+    try:
+        return authenticate(raw, parsed.from_address, authserv_id=settings.TUKI_MAIL_AUTHSERV_ID, dnsfunc=dnsfunc)
+    except Exception as exc:  # a verifier's bug on strange mail must not lose it: unverified, agents decide
+        logger.exception("Verifying the sender of an inbound message failed")
+        return Verdict(False, f"verification failed: {type(exc).__name__}")
 
 
 def process_oversized(record: InboundMessage, head: ParsedMessage | None, limit: int) -> None:

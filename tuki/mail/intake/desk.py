@@ -1,5 +1,6 @@
 """What agents do with stored inbound mail on the desk (:mod:`tuki.desk.mail_views`): retry a quarantined
-message, file a refused one as a request for a named contact, and show any of them."""
+message, accept or reject one whose sender could not be verified, file a refused one as a request for a named
+contact, and show any of them."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Contact
+from tuki.mail.authentication import Verdict
 from tuki.mail.intake.content import mail_content, request_subject
-from tuki.mail.intake.decisions import process
+from tuki.mail.intake.decisions import process, sender_verdict
 from tuki.mail.intake.headers import parse_head, summary
 from tuki.mail.intake.store import clip, describe_error, read_raw
-from tuki.mail.models import InboundMessage, InboundStatus
+from tuki.mail.models import CLAIMING_STATUSES, InboundMessage, InboundStatus
 from tuki.mail.parsing import ParsedMessage, parse_message
 from tuki.tickets.models import Channel, Ticket
-from tuki.tickets.services import ticket_create
+from tuki.tickets.services import ticket_create, ticket_note
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ def inbound_retry(*, actor: Any, inbound: InboundMessage, now: datetime | None =
     error: BaseException | None = None
     try:
         parsed = parse_message(raw, max_seconds=settings.TUKI_MAIL_PARSE_SECONDS)
+        verdict = sender_verdict(raw, parsed)
         with transaction.atomic():
             record = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
             if record.status != InboundStatus.QUARANTINED:
@@ -45,7 +48,9 @@ def inbound_retry(*, actor: Any, inbound: InboundMessage, now: datetime | None =
             record.fingerprint = record.fingerprint or clip(parsed.fingerprint or "", 128)
             for name, value in summary(parsed, raw).items():
                 setattr(record, name, value)
-            process(record, parsed, now, actor=actor)
+            process(record, parsed, now, verdict=verdict, actor=actor)
+            if record.status not in CLAIMING_STATUSES:
+                record.key = None
             record.save()
             return record
     except DatabaseError:
@@ -60,6 +65,49 @@ def inbound_retry(*, actor: Any, inbound: InboundMessage, now: datetime | None =
         record.handled_by = actor
         record.updated_at = timezone.now()
         record.save(update_fields=["attempts", "error", "handled_by", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def inbound_accept(*, actor: Any, inbound: InboundMessage, now: datetime | None = None) -> InboundMessage:
+    """An agent vouches for the sender of an unverified message: it is processed as if authenticated, and the
+    agent's decision is written into the request's history (an internal note) and on the record.
+
+    It may still be refused (the contact left, the agreement ended) like any mail. It holds no exactly-once
+    key: the agent's decision is about this record, not about the Message-ID.
+    """
+    _require_staff(actor)
+    now = now or timezone.now()
+    record = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+    if record.status != InboundStatus.UNVERIFIED:
+        raise ValidationError(_("Only a message whose sender could not be verified can be accepted."))
+    parsed = parse_message(read_raw(record), max_seconds=settings.TUKI_MAIL_PARSE_SECONDS)
+    doubt = record.reason
+    process(record, parsed, now, verdict=Verdict(True, f"accepted by {actor.email}"), actor=actor)
+    record.key = None
+    record.reason = clip(f"accepted by {actor.email}; {doubt}" + (f"; {record.reason}" if record.reason else ""), 255)
+    if record.ticket is not None:
+        note = _(
+            "The mail from %(sender)s was accepted by %(agent)s although its sender could not be verified (%(reason)s)."
+        ) % {"sender": record.sender, "agent": actor.full_name or actor.email, "reason": doubt}
+        ticket_note(actor=actor, ticket=record.ticket, body=note, now=now)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def inbound_reject(*, actor: Any, inbound: InboundMessage, now: datetime | None = None) -> InboundMessage:
+    """An agent rejects an unverified message: it is kept (raw and all), marked rejected, and files nothing."""
+    _require_staff(actor)
+    now = now or timezone.now()
+    record = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+    if record.status != InboundStatus.UNVERIFIED:
+        raise ValidationError(_("Only a message whose sender could not be verified can be rejected."))
+    record.status = InboundStatus.REJECTED
+    record.reason = clip(f"rejected by {actor.email}; {record.reason}", 255)
+    record.handled_by = actor
+    record.updated_at = now
+    record.save(update_fields=["status", "reason", "handled_by", "updated_at"])
     return record
 
 

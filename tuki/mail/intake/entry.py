@@ -10,9 +10,18 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from tuki.mail.intake.decisions import process, process_oversized
+from tuki.mail.authentication import DnsLookup
+from tuki.mail.intake.decisions import process, process_oversized, sender_verdict
 from tuki.mail.intake.headers import parse_head, peek_message_id, summary
-from tuki.mail.intake.store import IntakeResult, TemporaryFailure, clip, message_key, raw_fingerprint, take
+from tuki.mail.intake.store import (
+    IntakeResult,
+    TemporaryFailure,
+    clip,
+    guard,
+    message_key,
+    raw_fingerprint,
+    take,
+)
 from tuki.mail.models import InboundSource
 from tuki.mail.parsing import ParsedMessage, ParseTimeout, parse_message
 
@@ -22,8 +31,11 @@ EX_OK = 0
 EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the message and tries again later
 
 
-def intake(raw: bytes, *, source: str, now: datetime | None = None) -> IntakeResult:
-    """Take in one raw RFC 822 message. Raises :class:`TemporaryFailure` (and writes nothing) on database errors."""
+def intake(raw: bytes, *, source: str, now: datetime | None = None, dnsfunc: DnsLookup | None = None) -> IntakeResult:
+    """Take in one raw RFC 822 message. Raises :class:`TemporaryFailure` (and writes nothing) on database errors.
+
+    ``dnsfunc`` looks up DKIM keys (dkimpy's default, the DNS, when None).
+    """
     now = now or timezone.now()
     if len(raw) > settings.TUKI_MAIL_MAX_BYTES:
         return _intake_oversized(raw, source=source, now=now)
@@ -38,16 +50,17 @@ def intake(raw: bytes, *, source: str, now: datetime | None = None) -> IntakeRes
         failure = exc
     if parsed is not None:
         message_id, fingerprint = parsed.message_id, parsed.fingerprint
+        verdict = guard(lambda: sender_verdict(raw, parsed, dnsfunc=dnsfunc))  # before the transaction: DNS
     else:
         message_id, fingerprint = peek_message_id(raw), raw_fingerprint(raw)
-
+    fields = {"message_id": clip(message_id, 998), "fingerprint": fingerprint, **summary(parsed, raw)}
     return take(
         raw,
-        key=message_key(message_id, fingerprint),
+        key=message_key(fields["sender"], message_id, fingerprint),
         source=source,
         now=now,
-        fields={"message_id": clip(message_id, 998), "fingerprint": fingerprint, **summary(parsed, raw)},
-        process=(lambda record: process(record, parsed, now)) if parsed is not None else None,
+        fields=fields,
+        process=(lambda record: process(record, parsed, now, verdict=verdict)) if parsed is not None else None,
         failure=failure,
     )
 
@@ -69,11 +82,12 @@ def _intake_oversized(raw: bytes, *, source: str, now: datetime) -> IntakeResult
     message_id = head.message_id if head is not None else ""
     fingerprint = raw_fingerprint(raw)
     limit = settings.TUKI_MAIL_MAX_BYTES
+    fields = {"message_id": clip(message_id, 998), "fingerprint": fingerprint, **summary(head, raw)}
     return take(
         raw,
-        key=message_key(message_id, fingerprint),
+        key=message_key(fields["sender"], message_id, fingerprint),
         source=source,
         now=now,
-        fields={"message_id": clip(message_id, 998), "fingerprint": fingerprint, **summary(head, raw)},
+        fields=fields,
         process=lambda record: process_oversized(record, head, limit),
     )

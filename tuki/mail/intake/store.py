@@ -19,9 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
 
 from tuki.core.ratelimit import increment
-from tuki.mail.models import AnswerState, InboundMessage, InboundStatus
+from tuki.mail.models import CLAIMING_STATUSES, AnswerState, InboundMessage, InboundStatus
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +48,18 @@ class IntakeResult:
     duplicate: bool = False
 
 
-def message_key(message_id: str, fingerprint: str) -> str:
-    """The exactly-once key: a hash of the Message-ID or, for mail without one, of the parser's fingerprint."""
+def message_key(sender: str, message_id: str, fingerprint: str) -> str:
+    """The exactly-once key: a hash of the sender with the Message-ID or, for mail without one, with the
+    parser's fingerprint.
+
+    Both come from the sender, so the key is only as good as the sender's authentication: it is claimed only by
+    mail that was filed (``CLAIMING_STATUSES``), never by refused, unverified or otherwise unfiled mail. A
+    stranger who guesses a Message-ID therefore cannot make a later real mail a "duplicate".
+    """
     message_id = message_id.strip().strip("<>").strip()
-    if message_id:
-        return "mid:" + hashlib.sha256(message_id.encode("utf-8", "surrogateescape")).hexdigest()
-    return "fp:" + hashlib.sha256(fingerprint.encode("utf-8", "surrogateescape")).hexdigest()
+    kind, value = ("mid", message_id) if message_id else ("fp", fingerprint)
+    text = f"{sender.strip().lower()}\n{value}"
+    return f"{kind}:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def raw_fingerprint(raw: bytes) -> str:
@@ -73,12 +80,15 @@ def take(
     """Store the message once under ``key`` and run ``process`` on its record, all in one transaction.
 
     ``process`` fills in the record (and files the request); the record is inserted last, so that a second
-    intake of the same message that raced this one fails on the unique key and rolls back all it wrote.
+    intake of the same message that raced this one fails on the unique key and rolls back all it wrote. Only a
+    filed message keeps the key (see :func:`message_key`); anything else is stored without one.
     """
-    if guard(lambda: InboundMessage.objects.filter(key=key).exists()):
-        earlier = guard(lambda: InboundMessage.objects.filter(key=key).values_list("pk", "status").first())
-        if earlier is not None:
-            return IntakeResult(inbound_id=earlier[0], status=earlier[1], duplicate=True)
+    # The same message again: a filed one by its key, anything else by the hash of all its bytes (a message
+    # with a guessed Message-ID is never "the same" as one that differs in a single byte).
+    same = Q(key=key) | Q(fingerprint=fields["fingerprint"]) if fields.get("fingerprint") else Q(key=key)
+    earlier = guard(lambda: InboundMessage.objects.filter(same).order_by("pk").values_list("pk", "status").first())
+    if earlier is not None:
+        return IntakeResult(inbound_id=earlier[0], status=earlier[1], duplicate=True)
     name = _store_raw(raw, key)
     record = InboundMessage(key=key, size=len(raw), received_at=now, updated_at=now, source=source, **fields)
     record.raw.name = name
@@ -88,6 +98,8 @@ def take(
         with transaction.atomic():
             if process is not None:
                 process(record)
+            if record.status not in CLAIMING_STATUSES:
+                record.key = None
             record.save(force_insert=True)
     except IntegrityError as exc:
         duplicate = guard(lambda: InboundMessage.objects.filter(key=key).values_list("pk", "status").first())
@@ -127,6 +139,7 @@ def _database_failed(exc: DatabaseError, key: str, record: InboundMessage, name:
 
 def _quarantine(record: InboundMessage, exc: BaseException, name: str) -> IntakeResult:
     """Keep the whole message, with what went wrong, for agents to look at and retry."""
+    record.key = None  # nothing was filed: the key stays free for the message's next delivery
     record.status = InboundStatus.QUARANTINED
     record.reason = f"could not be processed: {type(exc).__name__}"
     record.error = describe_error(exc)
@@ -136,12 +149,6 @@ def _quarantine(record: InboundMessage, exc: BaseException, name: str) -> Intake
     try:
         with transaction.atomic():
             record.save(force_insert=True)
-    except IntegrityError as error:
-        duplicate = guard(lambda: InboundMessage.objects.filter(key=record.key).values_list("pk", "status").first())
-        _delete_raw(name)
-        if duplicate is not None:
-            return IntakeResult(inbound_id=duplicate[0], status=duplicate[1], duplicate=True)
-        raise TemporaryFailure(f"database error: {error}", unavailable=False) from error
     except DatabaseError as error:
         _delete_raw(name)
         raise TemporaryFailure(
