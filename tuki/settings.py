@@ -274,9 +274,8 @@ EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+# Tuki's backends are Django's, with every outgoing message made free of remote resources (tuki.mail.backends).
+EMAIL_BACKEND = "tuki.mail.backends.SmtpBackend" if EMAIL_HOST else "tuki.mail.backends.ConsoleBackend"
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
