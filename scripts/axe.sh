@@ -13,7 +13,7 @@ command -v npm >/dev/null || { echo "The accessibility tests need npm (Debian pa
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp scripts/axe/package.json scripts/axe/package-lock.json "$tmp/"
-(cd "$tmp" && npm ci --loglevel=error --ignore-scripts --no-audit --no-fund)
+(cd "$tmp" && npm ci --loglevel=error --ignore-scripts --no-audit --no-fund >/dev/null)
 mkdir -p var/axe
 rm -f var/axe/axe-*.min.js  # the browser tests take the one file there
 cp "$tmp/node_modules/axe-core/axe.min.js" "$target"
