@@ -27,15 +27,21 @@ $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Tuki needs Python 3.11 or newer as '$(PYTHON)' (set PYTHON=...)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): $(VENV)/bin/python requirements/base.txt pyproject.toml
-	$(BIN)/pip install --quiet -r requirements/base.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+# Every package comes from a lock that lists its hashes, and pip is told to require them: a file whose hash is
+# not listed (tampered with, or substituted on the index) fails the install. That holds for pip itself and
+# setuptools too (requirements/build.txt). Wheels only: building an sdist would fetch its build tools unchecked.
+# The project's own code is installed last without dependencies or build isolation, so it downloads nothing.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all:
+
+$(STAMP_BASE): $(VENV)/bin/python requirements/build.txt requirements/base.txt pyproject.toml
+	$(PIP_INSTALL) -r requirements/build.txt
+	$(PIP_INSTALL) -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(STAMP_DEV): $(STAMP_BASE) requirements/dev.txt
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(PIP_INSTALL) -r requirements/dev.txt
 	@touch $@
 
 install: $(STAMP_BASE) system-deps
@@ -58,11 +64,18 @@ messages: install-dev
 	cd tuki && ../$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# Regenerate the pinned requirements from pyproject.toml (needs network access to PyPI).
+# Regenerate the pinned requirements, with the hashes of every file of every pinned version (needs network
+# access to PyPI). uv keeps the versions already pinned in each output file unless pyproject.toml or an .in
+# file asks for others, so running it again changes nothing; `make lock UPGRADE=1` moves to the newest.
+# uv itself is installed from its own hashed lock (requirements/uv.txt, made here too).
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: $(VENV)/bin/python
-	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile -q pyproject.toml --python-version 3.11 -o requirements/base.txt
-	$(BIN)/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.txt
+	$(PIP_INSTALL) -r requirements/uv.txt
+	$(UV_COMPILE) requirements/uv.in -o requirements/uv.txt
+	$(UV_COMPILE) requirements/build.in -o requirements/build.txt
+	$(UV_COMPILE) pyproject.toml -o requirements/base.txt
+	$(UV_COMPILE) pyproject.toml --extra dev -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var

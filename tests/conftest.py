@@ -27,6 +27,15 @@ def _jobs_run_immediately() -> Any:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _mail_as_it_goes_out(django_test_environment: Any) -> Any:
+    """The outbox holds the mail as production sends it: through Tuki's backend, free of remote resources."""
+    from django.test import override_settings
+
+    with override_settings(EMAIL_BACKEND="tuki.mail.backends.LocmemBackend"):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _cache_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A test run keeps its cache files apart from those of a server running from the same checkout."""
     from django.conf import settings

@@ -292,10 +292,9 @@ EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
+# Tuki's backends are Django's, with every outgoing message made free of remote resources (tuki.mail.backends).
 # Without a mail server (development), each message is saved under var/mail/ and announced in one log line.
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "tuki.mail.outbox.DevelopmentOutboxBackend"
-)
+EMAIL_BACKEND = "tuki.mail.backends.SmtpBackend" if EMAIL_HOST else "tuki.mail.backends.OutboxBackend"
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", f"{TUKI_SUPPLIER_NAME} <{TUKI_SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

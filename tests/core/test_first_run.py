@@ -90,7 +90,7 @@ def test_make_run_prints_the_logins_last_and_mail_links_to_its_own_port(tmp_path
 def test_development_mail_is_one_line_and_one_file_per_message(
     settings: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.EMAIL_BACKEND = "tuki.mail.outbox.DevelopmentOutboxBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.OutboxBackend"
     settings.VAR_DIR = tmp_path
     with caplog.at_level(logging.INFO, logger="tuki.mail.outbox"):
         sent = mail.get_connection().send_messages(

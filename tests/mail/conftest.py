@@ -46,12 +46,12 @@ class Collector:
 
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[Collector]:
-    """A real SMTP server on a free localhost port, with Django's SMTP backend pointed at it."""
+    """A real SMTP server on a free localhost port, with Tuki's SMTP backend (the production one) pointed at it."""
     collector = Collector()
     port = free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.SmtpBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_HOST_USER = ""

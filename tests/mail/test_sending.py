@@ -60,7 +60,7 @@ def test_a_failed_send_is_tried_again_by_the_retry(
         reply = ticket_reply(actor=agent, ticket=request_a, body="Korjattu.")
     assert callbacks
     backend = settings.EMAIL_BACKEND
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.SmtpBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens there
     with pytest.raises(OSError):
         send_event_notifications(reply.pk)

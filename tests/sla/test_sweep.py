@@ -91,7 +91,7 @@ def _unreachable_mail_server(settings: Any) -> None:
     with socket.socket() as probe:  # a port nobody listens on: the connection is refused at once
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.SmtpBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
 
 
@@ -107,7 +107,7 @@ def test_a_digest_that_fails_to_go_out_keeps_its_notices(
     assert send_digests(hki(2027, 12, 7, 10)) == 0
     assert SlaNotice.objects.filter(sent_at__isnull=True).count() == 4  # two notices each, none lost
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.LocmemBackend"
     assert send_digests(hki(2027, 12, 7, 11)) == 2
     assert not SlaNotice.objects.filter(sent_at__isnull=True).exists()
 
@@ -122,7 +122,7 @@ def test_a_notice_that_fails_to_go_out_is_not_marked_sent(
     [notice] = SlaNotice.objects.all()
     assert notice.sent_at is None  # the job's retry will mail it
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "tuki.mail.backends.LocmemBackend"
     send_notice(notice.pk)
     notice.refresh_from_db()
     assert notice.sent_at is not None and [m.to for m in mail.outbox] == [[agent.email]]
