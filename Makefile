@@ -32,7 +32,10 @@ $(VENV)/bin/python:
 # not listed (tampered with, or substituted on the index) fails the install. That holds for pip itself and
 # setuptools too (requirements/build.txt). Wheels only: building an sdist would fetch its build tools unchecked.
 # The project's own code is installed last without dependencies or build isolation, so it downloads nothing.
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all:
+# dkimpy is published only as source: it is built with the locked setuptools and without build isolation, so
+# its build fetches nothing unchecked either.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: --no-binary dkimpy \
+	--no-build-isolation
 
 $(STAMP_BASE): $(VENV)/bin/python requirements/build.txt requirements/base.txt pyproject.toml
 	$(PIP_INSTALL) -r requirements/build.txt
