@@ -230,10 +230,11 @@ def ticket_reply(
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # the row is ours since the UPDATE above
-    if resumes_on_reply(role, locked.state):
-        # The customer has answered: the reply's effect, whoever of the customer's people sent it (lifecycle.py).
-        _move(actor=actor, ticket=locked, to=State.IN_PROGRESS, now=now)
+    if role != STAFF:  # the row is already ours: the UPDATE above took its lock
+        waiting = Ticket.objects.select_for_update().filter(pk=ticket.pk, state=State.WAITING).first()
+        if waiting is not None and resumes_on_reply(role, waiting.state):
+            # The customer has answered: the reply's effect, whoever of the customer's people sent it (lifecycle.py).
+            _move(actor=actor, ticket=waiting, to=State.IN_PROGRESS, now=now)
     announce_event(event.pk)
     return event
 
