@@ -168,6 +168,7 @@ def test_agreement_change_in_the_admin(client: Client, manager: User, agreement_
         "quota_hours": "20",
         "quota_period": agreement_a.quota_period,
         "hourly_rate": "95.00",
+        "contact_visibility": agreement_a.contact_visibility,
         "targets-TOTAL_FORMS": str(len(targets)),
         "targets-INITIAL_FORMS": str(len(targets)),
         "targets-MIN_NUM_FORMS": "1",
