@@ -30,7 +30,7 @@ LAYERS: list[list[str]] = [
     ["tuki.sla"],
     ["tuki.tickets"],
     ["tuki.agreements"],
-    ["tuki.environments"],
+    ["tuki.environments", "tuki.mfa"],
     ["tuki.accounts", "tuki.catalogue"],
     ["tuki.sla.clock"],
     ["tuki.sla.calendar"],

@@ -32,3 +32,12 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """
     window = int(time.time() // window_seconds)
     return increment(f"ratelimit:{key}:{window}", timeout=window_seconds) <= limit
+
+
+def count(key: str, *, window_seconds: int) -> int:
+    """How many events :func:`hit` has counted for ``key`` in the current window, without counting one.
+
+    For limits on failures only: check the count before trying, and hit only when the try fails.
+    """
+    window = int(time.time() // window_seconds)
+    return int(cache.get(f"ratelimit:{key}:{window}", 0))
