@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import base64
 from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
 from django.test import Client
+from django_otp.oath import TOTP
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
-from tuki.demo.people import DEMO_PASSWORD
+from tuki.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -51,3 +53,17 @@ def test_demo_logins_work(db: Any) -> None:
         response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_the_demo_manager_logs_in_with_the_published_key(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    client = Client()
+    client.post("/accounts/login/", {"username": "manager@tuki.example", "password": DEMO_PASSWORD})
+    assert client.get("/desk/").url.startswith("/accounts/two-step/verify/")
+    code = TOTP(base64.b32decode(DEMO_TOTP_SECRET.replace(" ", ""))).token()
+    assert client.post("/accounts/two-step/verify/", {"code": f"{code:06d}"}).status_code == 302
+    assert client.get("/desk/").status_code == 200
+    # The agents log in with the password alone while TUKI_MFA_REQUIRED_FOR_AGENTS is off.
+    agent = Client()
+    agent.post("/accounts/login/", {"username": "agent@tuki.example", "password": DEMO_PASSWORD})
+    assert agent.get("/desk/").status_code == 200

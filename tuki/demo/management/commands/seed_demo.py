@@ -6,7 +6,7 @@ from tuki.accounts.models import User
 from tuki.demo.agreements import seed_agreements
 from tuki.demo.catalogue import seed_catalogue
 from tuki.demo.handbook import seed_handbook
-from tuki.demo.people import DEMO_PASSWORD, demo_logins, seed_demo
+from tuki.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_logins, seed_demo
 from tuki.demo.requests import seed_requests
 
 
@@ -27,3 +27,4 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for email, role in demo_logins():
                 self.stdout.write(f"  {email:<28} {role}")
+            self.stdout.write(f"The manager's second step: a TOTP app with the key {DEMO_TOTP_SECRET}")

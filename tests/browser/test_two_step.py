@@ -1,0 +1,83 @@
+"""A service manager sets up two-step login in a real browser, then logs in with a code and a recovery code."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser_fixtures import axe_violations, log_in, screenshot
+from tests.conftest import PASSWORD
+from tests.second_step import code_for, enrolled_device
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_out(page: Page) -> None:
+    page.locator(".logout-form button").click()
+    page.wait_for_load_state()
+
+
+def test_manager_enrols_an_app_and_logs_in_with_its_code(
+    page: Page, live_server: Any, browser: Browser, manager: Any
+) -> None:
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.goto(f"{live_server.url}/desk/")
+    page.wait_for_url("**/accounts/two-step/enrol/**")
+    expect(page.locator("h1")).to_have_text("Lisää todennussovellus")
+    expect(page.locator("img.qr-code")).to_be_visible()
+    screenshot(page, "mfa-enrol-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+
+    # What a person types from the page into their app: the manual key. The app then shows this code.
+    key = page.locator("#manual-key").inner_text().replace(" ", "")
+    app = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
+    page.get_by_label("Sovelluksen koodi").fill(f"{app.token():06d}")
+    page.get_by_role("button", name="Vahvista").click()
+    page.wait_for_load_state()
+    codes = page.locator("#recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert all(re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code) for code in codes)
+    screenshot(page, "mfa-recovery-codes-fi")
+    page.get_by_role("link", name="Olen tallentanut koodit").click()
+    page.wait_for_url("**/accounts/two-step/")
+    expect(page.locator(".device-list li")).to_have_count(1)
+    screenshot(page, "mfa-devices-fi")
+
+    _log_out(page)
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    screenshot(page, "mfa-verify-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+    # The code used to enrol is spent: the next one the app shows (django-otp allows a step of drift).
+    device = TOTPDevice.objects.get(user=manager)
+    page.get_by_label("Koodi").fill(code_for(device))
+    page.get_by_role("button", name="Jatka").click()
+    page.wait_for_url("**/desk/")
+    expect(page.locator("h1").first).to_be_visible()
+
+    _log_out(page)
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.get_by_label("Koodi").fill(codes[0].lower())
+    page.get_by_role("button", name="Jatka").click()
+    page.wait_for_url("**/desk/")
+    expect(page.locator(".message-warning")).to_contain_text("9")
+    assert page.console_problems == []  # type: ignore[attr-defined]
+
+
+def test_a_wrong_code_keeps_the_desk_shut(page: Page, live_server: Any, manager: Any) -> None:
+    device = enrolled_device(manager)
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    page.get_by_label("Koodi").fill(wrong)
+    page.get_by_role("button", name="Jatka").click()
+    page.wait_for_load_state()
+    expect(page.locator(".errorlist")).to_contain_text("väärä")
+    page.goto(f"{live_server.url}/desk/")
+    assert "/accounts/two-step/verify/" in page.url
