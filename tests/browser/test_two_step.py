@@ -1,4 +1,5 @@
-"""A service manager sets up two-step login in a real browser, then logs in with a code and a recovery code."""
+"""A service manager sets up two-step login in a real browser: an authenticator app (then a code and a recovery
+code at login) and a security key (Chromium's virtual authenticator)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser_fixtures import axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.second_step import code_for, enrolled_device
+from tuki.mfa.models import WebAuthnDevice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +83,46 @@ def test_a_wrong_code_keeps_the_desk_shut(page: Page, live_server: Any, manager:
     expect(page.locator(".errorlist")).to_contain_text("väärä")
     page.goto(f"{live_server.url}/desk/")
     assert "/accounts/two-step/verify/" in page.url
+
+
+def test_manager_registers_a_security_key_and_logs_in_with_it(
+    page: Page, live_server: Any, browser: Browser, manager: Any
+) -> None:
+    # Chromium's virtual authenticator stands in for a USB key that a person touches.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": False,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.goto(f"{live_server.url}/desk/")
+    page.wait_for_url("**/accounts/two-step/enrol/**")
+    page.get_by_label("Avaimen nimi").fill("Avainnipun avain")
+    page.get_by_role("button", name="Lisää suojausavain").click()
+    page.wait_for_url("**/accounts/two-step/enrol/key/")
+    expect(page.locator("#recovery-codes code")).to_have_count(10)
+    key = WebAuthnDevice.objects.get(user=manager)
+    assert key.name == "Avainnipun avain"
+    page.get_by_role("link", name="Olen tallentanut koodit").click()
+    expect(page.locator(".device-list")).to_contain_text("Avainnipun avain")
+
+    _log_out(page)
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    screenshot(page, "mfa-verify-key-fi")
+    assert axe_violations(browser, page.url, page.context.cookies()) == []
+    page.get_by_role("button", name="Käytä suojausavaintasi").click()
+    page.wait_for_url("**/desk/")
+    key.refresh_from_db()
+    assert key.sign_count >= 1
+    assert page.console_problems == []  # type: ignore[attr-defined]

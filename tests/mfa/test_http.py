@@ -15,7 +15,7 @@ from tests.second_step import code_for, enrolled_device
 from tuki.mfa.models import RecoveryCode
 from tuki.mfa.services import recovery_codes_regenerate
 
-ARGUMENTS = {"identifier": "SR-1", "pk": 1, "attachment_id": 1, "slug": "x", "category": "x"}
+ARGUMENTS = {"identifier": "SR-1", "pk": 1, "kind": "totp", "attachment_id": 1, "slug": "x", "category": "x"}
 
 
 def _names(resolver: URLResolver, namespace: str) -> list[tuple[str, list[str]]]:
@@ -160,7 +160,7 @@ def test_a_half_logged_in_manager_cannot_add_a_device(manager: Any) -> None:
 def test_removing_the_last_authenticator_is_refused_with_a_message(client: Client, manager: Any) -> None:
     device = enrolled_device(manager)
     client.force_login(manager)
-    response = client.post(reverse("mfa:device_remove", args=[device.pk]), follow=True)
+    response = client.post(reverse("mfa:device_remove", args=["totp", device.pk]), follow=True)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     assert "only authenticator" in response.content.decode() or "ainoa" in response.content.decode()
 

@@ -12,10 +12,10 @@ from tests.second_step import code_for, enrolled_device
 from tuki.mfa.models import RecoveryCode, RecoveryCodeDevice, code_digest
 from tuki.mfa.services import (
     FAILURES_ALLOWED,
+    authenticator_remove,
     recovery_codes_regenerate,
     second_step_verify,
     totp_device_confirm,
-    totp_device_remove,
     totp_device_start,
 )
 
@@ -109,13 +109,13 @@ def test_django_otp_delays_the_next_try_after_a_wrong_code(manager: Any) -> None
 def test_a_manager_keeps_the_last_authenticator(manager: Any) -> None:
     device = enrolled_device(manager)
     with pytest.raises(ValidationError) as refused:
-        totp_device_remove(user=manager, device_id=device.pk)
+        authenticator_remove(user=manager, kind="totp", device_id=device.pk)
     assert refused.value.code == "last_device"
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
     second = totp_device_start(user=manager)
     totp_device_confirm(user=manager, device=second, code=code_for(second))
-    totp_device_remove(user=manager, device_id=device.pk)
+    authenticator_remove(user=manager, kind="totp", device_id=device.pk)
     assert list(TOTPDevice.objects.filter(user=manager)) == [second]
 
 
@@ -123,9 +123,9 @@ def test_an_agent_keeps_the_last_authenticator_when_the_setting_requires_it(agen
     device = enrolled_device(agent)
     settings.TUKI_MFA_REQUIRED_FOR_AGENTS = True
     with pytest.raises(ValidationError):
-        totp_device_remove(user=agent, device_id=device.pk)
+        authenticator_remove(user=agent, kind="totp", device_id=device.pk)
     settings.TUKI_MFA_REQUIRED_FOR_AGENTS = False
-    totp_device_remove(user=agent, device_id=device.pk)
+    authenticator_remove(user=agent, kind="totp", device_id=device.pk)
     assert not TOTPDevice.objects.filter(user=agent).exists()
     # Recovery codes without an authenticator would be a second password: they go with the last one.
     assert not RecoveryCodeDevice.objects.filter(user=agent).exists()
@@ -134,5 +134,5 @@ def test_an_agent_keeps_the_last_authenticator_when_the_setting_requires_it(agen
 def test_nobody_removes_another_persons_authenticator(agent: Any, manager: Any) -> None:
     device = enrolled_device(agent)
     with pytest.raises(ValidationError):
-        totp_device_remove(user=manager, device_id=device.pk)
+        authenticator_remove(user=manager, kind="totp", device_id=device.pk)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()

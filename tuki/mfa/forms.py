@@ -21,3 +21,14 @@ class ConfirmForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class SecurityKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the key"),
+        max_length=64,
+        required=False,
+        help_text=_("For telling your keys apart, for example “YubiKey on my key ring”."),
+    )
+    # The browser's answer (PublicKeyCredential.toJSON()), filled in by tuki/js/webauthn.js.
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20_000)

@@ -12,7 +12,8 @@ from tuki.mfa.policy import Standing, standing
 
 # What a half-logged-in person may still open: leaving, changing the language, and the step itself.
 OPEN_ALWAYS = frozenset({"accounts:logout", "accounts:set_language", "healthz"})
-STEP_PAGE = {Standing.VERIFY: "mfa:verify", Standing.ENROL: "mfa:enrol"}
+# The pages of each step; the first is where people are sent.
+STEP_PAGES = {Standing.VERIFY: ("mfa:verify",), Standing.ENROL: ("mfa:enrol", "mfa:key_register")}
 
 
 class SecondStepMiddleware:
@@ -35,8 +36,8 @@ class SecondStepMiddleware:
             view_name = resolve(request.path_info).view_name
         except Resolver404:
             view_name = ""
-        step = STEP_PAGE[state]
-        if view_name in OPEN_ALWAYS or view_name == step:
+        pages = STEP_PAGES[state]
+        if view_name in OPEN_ALWAYS or view_name in pages:
             return self.get_response(request)
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-        return HttpResponseRedirect(reverse(step) + (f"?{query}" if query else ""))
+        return HttpResponseRedirect(reverse(pages[0]) + (f"?{query}" if query else ""))

@@ -1,4 +1,7 @@
-"""Recovery codes: single-use codes for the day the phone is lost.
+"""Security keys and passkeys (WebAuthn), and recovery codes: single-use codes for the day the phone is lost.
+
+Both are django-otp devices, so django-otp's session state (``user.is_verified()``) covers them as it covers
+authenticator apps.
 
 django-otp's own static tokens are kept as they are typed; ours keep only a digest, so that a copy of the
 database does not hand out working codes. A code has 80 random bits, so a plain SHA-256 digest is enough:
@@ -62,3 +65,25 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.user}: {'used' if self.used_at else 'unused'}"
+
+
+class WebAuthnDevice(Device):
+    """A security key or passkey registered through the browser's WebAuthn ceremony.
+
+    It never verifies a typed token: its proof is a signature the browser makes over a challenge
+    (:mod:`tuki.mfa.passkeys`), after which the view logs the device in with django-otp.
+    """
+
+    credential_id = models.CharField(max_length=1024, unique=True)  # base64url, as the browser sends it
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+
+    class Meta(Device.Meta):
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")
+
+    def verify_token(self, token: str) -> bool:
+        return False

@@ -1,4 +1,5 @@
-"""Writes of the second step: enrolling an authenticator app, recovery codes, removal, verification."""
+"""Writes of the second step: enrolling authenticator apps and security keys, recovery codes, removal,
+verification."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuki.accounts.models import User
 from tuki.core import ratelimit
-from tuki.mfa.models import RecoveryCode, RecoveryCodeDevice, code_digest
-from tuki.mfa.policy import authenticators, is_required
+from tuki.mfa.models import RecoveryCode, RecoveryCodeDevice, WebAuthnDevice, code_digest
+from tuki.mfa.passkeys import NewCredential
+from tuki.mfa.policy import AUTHENTICATOR_KINDS, authenticators, is_required
 
 RECOVERY_CODES = 10
 # Crockford's alphabet: no I, L, O or U to misread when a code is typed from paper.
@@ -62,9 +64,53 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[st
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    return _first_recovery_codes(user)
+
+
+def _first_recovery_codes(user: User) -> list[str]:
     if RecoveryCodeDevice.objects.filter(user=user, confirmed=True).exists():
         return []
     return recovery_codes_regenerate(user=user)
+
+
+@transaction.atomic
+def security_key_register(*, user: User, credential: NewCredential, name: str) -> tuple[WebAuthnDevice, list[str]]:
+    """Keep a security key whose registration the browser proved; the first recovery codes as with an app."""
+    _require_staff(user)
+    name = name.strip() or _("Security key")
+    if WebAuthnDevice.objects.filter(credential_id=credential.credential_id).exists():
+        raise ValidationError(_("This security key is registered already."), code="duplicate")
+    device = WebAuthnDevice(
+        user=user,
+        name=name[:64],
+        credential_id=credential.credential_id,
+        public_key=credential.public_key,
+        sign_count=credential.sign_count,
+    )
+    device.full_clean()
+    device.save()
+    return device, _first_recovery_codes(user)
+
+
+def security_key_used(*, device: WebAuthnDevice, sign_count: int) -> bool:
+    """Record a verified use of a key. False when the count went backwards meanwhile (a cloned key, or a
+    second login racing this one): the use does not count then.
+
+    Keys that keep no counter always report 0; for them there is nothing to compare.
+    """
+    if sign_count == 0:
+        return True
+    updated = WebAuthnDevice.objects.filter(pk=device.pk, sign_count__lt=sign_count).update(sign_count=sign_count)
+    return updated == 1
+
+
+def second_step_failed(*, user: User) -> None:
+    """Count a failed second step that was not a typed code (a security key's answer that did not verify)."""
+    ratelimit.hit(f"mfa:fail:{user.pk}", limit=FAILURES_ALLOWED, window_seconds=FAILURE_WINDOW_SECONDS)
+
+
+def second_step_allowed(*, user: User) -> bool:
+    return ratelimit.count(f"mfa:fail:{user.pk}", window_seconds=FAILURE_WINDOW_SECONDS) < FAILURES_ALLOWED
 
 
 @transaction.atomic
@@ -96,11 +142,13 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def totp_device_remove(*, user: User, device_id: int) -> None:
-    """Remove one of the user's authenticators. Whoever must have a second step keeps at least one."""
+def authenticator_remove(*, user: User, kind: str, device_id: int) -> None:
+    """Remove one of the user's authenticators (``kind`` "totp" or "key"). Whoever must have a second step
+    keeps at least one."""
     _require_staff(user)
     devices = authenticators(user)
-    device = next((d for d in devices if d.pk == device_id), None)
+    model = AUTHENTICATOR_KINDS.get(kind)
+    device = next((d for d in devices if type(d) is model and d.pk == device_id), None)
     if device is None:
         raise ValidationError(_("That authenticator no longer exists."), code="missing")
     if len(devices) == 1 and is_required(user):
@@ -122,12 +170,11 @@ def second_step_verify(*, user: User, code: str) -> Device | None:
 
     Raises ValidationError when the user has failed too often lately; the code is not even tried then.
     """
-    key = f"mfa:fail:{user.pk}"
-    if ratelimit.count(key, window_seconds=FAILURE_WINDOW_SECONDS) >= FAILURES_ALLOWED:
+    if not second_step_allowed(user=user):
         raise ValidationError(_("Too many wrong codes. Wait 15 minutes and try again."), code="throttled")
     cleaned = "".join(code.split())
     if cleaned.isdigit():
-        devices: list[Device] = list(authenticators(user))
+        devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     else:
         devices = list(RecoveryCodeDevice.objects.filter(user=user, confirmed=True))
     for device in devices:
@@ -135,5 +182,5 @@ def second_step_verify(*, user: User, code: str) -> Device | None:
             locked = type(device).objects.select_for_update().get(pk=device.pk)
             if locked.verify_token(cleaned):
                 return locked
-    ratelimit.hit(key, limit=FAILURES_ALLOWED, window_seconds=FAILURE_WINDOW_SECONDS)
+    second_step_failed(user=user)
     return None
