@@ -95,7 +95,7 @@ def registration_verify(request: HttpRequest, answer: str) -> NewCredential:
     """Check the browser's answer to :func:`registration_options`; the credential to keep."""
     import webauthn  # noqa: PLC0415
     from webauthn.helpers import bytes_to_base64url  # noqa: PLC0415
-    from webauthn.helpers.exceptions import InvalidRegistrationResponse  # noqa: PLC0415
+    from webauthn.helpers.exceptions import WebAuthnException  # noqa: PLC0415
 
     party = RelyingParty.of(request)
     try:
@@ -105,7 +105,7 @@ def registration_verify(request: HttpRequest, answer: str) -> NewCredential:
             expected_rp_id=party.rp_id,
             expected_origin=party.origin,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise CeremonyFailed(str(error)) from error
     return NewCredential(
         credential_id=bytes_to_base64url(verified.credential_id),
@@ -116,12 +116,12 @@ def registration_verify(request: HttpRequest, answer: str) -> NewCredential:
 
 def authentication_options(request: HttpRequest, user: User) -> str | None:
     """The JSON options for navigator.credentials.get(), or None when the user has no security key."""
-    import webauthn  # noqa: PLC0415
-    from webauthn.helpers.structs import PublicKeyCredentialDescriptor  # noqa: PLC0415
-
     ids = list(WebAuthnDevice.objects.filter(user=user, confirmed=True).values_list("credential_id", flat=True))
     if not ids:
         return None
+    import webauthn  # noqa: PLC0415
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor  # noqa: PLC0415
+
     options = webauthn.generate_authentication_options(
         rp_id=RelyingParty.of(request).rp_id,
         allow_credentials=[PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(c)) for c in ids],
@@ -133,7 +133,7 @@ def authentication_options(request: HttpRequest, user: User) -> str | None:
 def authentication_verify(request: HttpRequest, device: WebAuthnDevice, answer: str) -> int:
     """Check the browser's signature with ``device``'s public key; the authenticator's new sign count."""
     import webauthn  # noqa: PLC0415
-    from webauthn.helpers.exceptions import InvalidAuthenticationResponse  # noqa: PLC0415
+    from webauthn.helpers.exceptions import WebAuthnException  # noqa: PLC0415
 
     party = RelyingParty.of(request)
     try:
@@ -145,7 +145,7 @@ def authentication_verify(request: HttpRequest, device: WebAuthnDevice, answer: 
             credential_public_key=bytes(device.public_key),
             credential_current_sign_count=device.sign_count,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise CeremonyFailed(str(error)) from error
     return int(verified.new_sign_count)
 

@@ -165,6 +165,18 @@ def authenticator_remove(*, user: User, kind: str, device_id: int) -> None:
         RecoveryCodeDevice.objects.filter(user=user).delete()
 
 
+@transaction.atomic
+def authenticator_revoke(*, actor: User, device: Device) -> None:
+    """A manager removes someone's authenticator (a lost phone or key). With the last one go the recovery
+    codes, and at the next login the person sets up a new authenticator."""
+    if not actor.is_manager:
+        raise PermissionDenied
+    user = device.user
+    device.delete()
+    if not authenticators(user):
+        RecoveryCodeDevice.objects.filter(user=user).delete()
+
+
 def second_step_verify(*, user: User, code: str) -> Device | None:
     """The device that accepts ``code`` (an authenticator's six digits or a recovery code), or None.
 
