@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD
+from tests.browser.test_portal import untranslated
+from tests.conftest import PASSWORD, speaks
 from tests.second_step import code_for, enrolled_device
 from tuki.mfa.models import RecoveryCode
 from tuki.mfa.services import recovery_codes_regenerate
@@ -171,3 +172,19 @@ def test_logging_out_ends_the_second_step_too(client: Client, manager: Any) -> N
     client.post(reverse("accounts:logout"))
     _log_in(client, manager.email)
     assert client.get(reverse("desk:home")).url.startswith(reverse("mfa:verify"))
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_pages_of_the_second_step_speak_the_users_language(manager: Any, language: str) -> None:
+    speaks(manager, language)
+    client = Client()
+    _log_in(client, manager.email)
+    enrol = client.get(reverse("mfa:enrol")).content.decode()
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    codes = client.post(reverse("mfa:enrol"), {"code": code_for(device)}).content.decode()
+    devices = client.get(reverse("mfa:devices")).content.decode()
+    client.post(reverse("accounts:logout"))
+    _log_in(client, manager.email)
+    verify = client.get(reverse("mfa:verify")).content.decode()
+    for page in (enrol, codes, devices, verify):
+        assert untranslated(page, language) == []
