@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from django_otp.oath import TOTP
@@ -121,8 +122,27 @@ def test_manager_registers_a_security_key_and_logs_in_with_it(
     page.wait_for_url("**/accounts/two-step/verify/**")
     screenshot(page, "mfa-verify-key-fi")
     assert axe_violations(browser, page.url, page.context.cookies()) == []
+    answers: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and "/two-step/verify/" in r.url and answers.append(r.post_data))
     page.get_by_role("button", name="Käytä suojausavaintasi").click()
     page.wait_for_url("**/desk/")
     key.refresh_from_db()
     assert key.sign_count >= 1
     assert page.console_problems == []  # type: ignore[attr-defined]
+
+    # The signed answer is good for its own challenge only: sent again in a later login, it opens nothing.
+    _log_out(page)
+    log_in(page, live_server.url, manager.email, PASSWORD)
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    replayed = page.request.post(
+        f"{live_server.url}/accounts/two-step/verify/",
+        form={
+            "csrfmiddlewaretoken": page.locator("#key-verify input[name=csrfmiddlewaretoken]").input_value(),
+            "credential": parse_qs(answers[0])["credential"][0],
+        },
+        headers={"Referer": page.url},
+        max_redirects=0,
+    )
+    assert replayed.status == 200
+    page.goto(f"{live_server.url}/desk/")
+    assert "/accounts/two-step/verify/" in page.url
