@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from huey.contrib import djhuey
 
+from tests.second_step import VerifyingClient
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
 
@@ -17,6 +18,14 @@ from tuki.accounts.services import business_unit_create, contact_create, organis
 pytest_plugins = ["tests.browser_fixtures"]
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def client() -> VerifyingClient:
+    """pytest-django's client, except that force_login also passes the second step for staff who owe one
+    (with a real device enrolled through the services): tests of other things meet staff as they are after a
+    complete login. Tests of the second step itself use django.test.Client."""
+    return VerifyingClient()
 
 
 @pytest.fixture(autouse=True, scope="session")

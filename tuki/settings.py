@@ -79,10 +79,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "tuki.core",
     "tuki.audit",
     "tuki.accounts",
+    "tuki.mfa",
     "tuki.environments",
     "tuki.agreements",
     "tuki.sla",
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tuki.mfa.middleware.SecondStepMiddleware",
     "tuki.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,6 +215,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Two-step login (tuki.mfa): managers always need a second step after the password; agents when this is on.
+TUKI_MFA_REQUIRED_FOR_AGENTS = env.get_bool("TUKI_MFA_REQUIRED_FOR_AGENTS", default=False)
+OTP_TOTP_ISSUER = TUKI_SUPPLIER_NAME
+# django-otp's delay after each wrong code doubles per device: 1, 2, 4 ... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Lockout: the tenth wrong password for an account from one address locks that account at that address for a
 # while. The pair, not the account alone: anyone who knows an email address could otherwise lock its owner out,

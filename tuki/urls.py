@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tuki.catalogue.urls")),
     path("portal/handbook/", include("tuki.handbook.urls")),
     path("accounts/", include("tuki.accounts.urls")),
+    path("accounts/two-step/", include("tuki.mfa.urls")),
     path("desk/handbook/", include("tuki.handbook.desk_urls")),
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import base64
 from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
 from django.test import Client
+from django_otp.oath import TOTP
 
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
-from tuki.demo.people import DEMO_PASSWORD
+from tuki.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tuki.demo.requests import FIRST_ANSWER
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
@@ -66,3 +68,17 @@ def test_demo_requests_say_what_is_wrong_and_are_answered_in_the_customers_langu
             assert answer.body == FIRST_ANSWER[ticket.requester.user.language]
     english = tickets.get(requester__user__email="cecilia@cedar.example")
     assert TicketEvent.objects.filter(ticket=english, body__startswith="Thank you").exists()
+
+
+def test_the_demo_manager_logs_in_with_the_published_key(db: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    client = Client()
+    client.post("/accounts/login/", {"username": "manager@tuki.example", "password": DEMO_PASSWORD})
+    assert client.get("/desk/").url.startswith("/accounts/two-step/verify/")
+    code = TOTP(base64.b32decode(DEMO_TOTP_SECRET.replace(" ", ""))).token()
+    assert client.post("/accounts/two-step/verify/", {"code": f"{code:06d}"}).status_code == 302
+    assert client.get("/desk/").status_code == 200
+    # The agents log in with the password alone while TUKI_MFA_REQUIRED_FOR_AGENTS is off.
+    agent = Client()
+    agent.post("/accounts/login/", {"username": "agent@tuki.example", "password": DEMO_PASSWORD})
+    assert agent.get("/desk/").status_code == 200

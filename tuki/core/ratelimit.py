@@ -45,3 +45,12 @@ def seconds_blocked(key: str, *, limit: int, window_seconds: int) -> int:
     if cache.get(f"ratelimit:{key}:{window}", 0) < limit:
         return 0
     return max(1, math.ceil((window + 1) * window_seconds - now))
+
+
+def count(key: str, *, window_seconds: int) -> int:
+    """How many events :func:`hit` has counted for ``key`` in the current window, without counting one.
+
+    For limits on failures only: check the count before trying, and hit only when the try fails.
+    """
+    window = int(time.time() // window_seconds)
+    return int(cache.get(f"ratelimit:{key}:{window}", 0))

@@ -8,8 +8,11 @@ from django.db import transaction
 
 from tuki.accounts.models import Contact, Organisation, User
 from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
+from tuki.mfa.services import totp_device_import
 
 DEMO_PASSWORD = "tuki-demo-2026"  # noqa: S105 - a published demo login, never used outside demo data
+# The demo manager's authenticator app: add this key to any TOTP app (or `oathtool --totp -b KEY`) to log in.
+DEMO_TOTP_SECRET = "TUKI DEMO TUKI DEMO TUKI DEMO TUKI DEMO"  # noqa: S105 - published with the demo password
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ def seed_demo() -> int:
     created = 0
     for email, full_name, manager in STAFF:
         if not User.objects.filter(email=email).exists():
-            staff_create(email=email, full_name=full_name, manager=manager, password=DEMO_PASSWORD)
+            user = staff_create(email=email, full_name=full_name, manager=manager, password=DEMO_PASSWORD)
+            if manager:  # managers always need a second step; the demo's agents do unless the setting says so
+                totp_device_import(user=user, secret=DEMO_TOTP_SECRET, name="Demo")
             created += 1
     for spec in ORGANISATIONS:
         organisation = Organisation.objects.filter(name=spec.name).first()

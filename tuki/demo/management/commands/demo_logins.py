@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from huey.contrib.djhuey import HUEY
 
-from tuki.demo.people import DEMO_PASSWORD, demo_logins
+from tuki.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_logins
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, role in demo_logins():
             self.stdout.write(f"  {email:<28} {role}")
+        self.stdout.write(f"The manager's second step: a TOTP app with the key {DEMO_TOTP_SECRET}")
 
     def _wait_until_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:
