@@ -31,6 +31,10 @@ class Action(models.TextChoices):
     ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("Attachment downloaded")
     AGREEMENT_CREATED = "agreement_created", _("Agreement created")
     AGREEMENT_CHANGED = "agreement_changed", _("Agreement changed")
+    AUTHENTICATOR_ADDED = "authenticator_added", _("Authenticator added")
+    AUTHENTICATOR_REMOVED = "authenticator_removed", _("Authenticator removed")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+    SECOND_STEP_FAILED = "second_step_failed", _("Failed second step")
 
 
 _Row = TypeVar("_Row", bound=models.Model)

@@ -14,6 +14,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuki.accounts.models import User
+from tuki.audit.models import Action
+from tuki.audit.services import audit_record
 from tuki.core import ratelimit
 from tuki.mfa.models import RecoveryCode, RecoveryCodeDevice, WebAuthnDevice, code_digest
 from tuki.mfa.passkeys import NewCredential
@@ -64,7 +66,18 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> list[st
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    _audit_device(Action.AUTHENTICATOR_ADDED, user, user, device)
     return _first_recovery_codes(user)
+
+
+def _audit_device(action: Action, actor: User, user: User, device: Device) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        target=user,
+        target_label=user.email,
+        details={"authenticator": type(device).__name__, "name": device.name},
+    )
 
 
 def _first_recovery_codes(user: User) -> list[str]:
@@ -89,6 +102,7 @@ def security_key_register(*, user: User, credential: NewCredential, name: str) -
     )
     device.full_clean()
     device.save()
+    _audit_device(Action.AUTHENTICATOR_ADDED, user, user, device)
     return device, _first_recovery_codes(user)
 
 
@@ -105,7 +119,8 @@ def security_key_used(*, device: WebAuthnDevice, sign_count: int) -> bool:
 
 
 def second_step_failed(*, user: User) -> None:
-    """Count a failed second step that was not a typed code (a security key's answer that did not verify)."""
+    """Count a failed second step (a wrong code, or a security key's answer that did not verify)."""
+    audit_record(action=Action.SECOND_STEP_FAILED, actor=user)
     ratelimit.hit(f"mfa:fail:{user.pk}", limit=FAILURES_ALLOWED, window_seconds=FAILURE_WINDOW_SECONDS)
 
 
@@ -125,7 +140,9 @@ def totp_device_import(*, user: User, secret: str, name: str) -> TOTPDevice:
         key = base64.b32decode(secret.replace(" ", "").upper())
     except binascii.Error:
         raise ValidationError(_("The key is not a base32 secret."), code="bad_key") from None
-    return TOTPDevice.objects.create(user=user, name=name, key=key.hex(), confirmed=True)
+    device = TOTPDevice.objects.create(user=user, name=name, key=key.hex(), confirmed=True)
+    _audit_device(Action.AUTHENTICATOR_ADDED, user, user, device)
+    return device
 
 
 @transaction.atomic
@@ -138,6 +155,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     device = RecoveryCodeDevice.objects.create(user=user, name=_("Recovery codes"))
     codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
     RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=code_digest(code)) for code in codes)
+    audit_record(action=Action.RECOVERY_CODES_RENEWED, actor=user, target=user, target_label=user.email)
     return codes
 
 
@@ -159,6 +177,7 @@ def authenticator_remove(*, user: User, kind: str, device_id: int) -> None:
             ),
             code="last_device",
         )
+    _audit_device(Action.AUTHENTICATOR_REMOVED, user, user, device)
     device.delete()
     if len(devices) == 1:
         # Recovery codes are a way back to an authenticator; without one they would be a second password.
@@ -172,6 +191,7 @@ def authenticator_revoke(*, actor: User, device: Device) -> None:
     if not actor.is_manager:
         raise PermissionDenied
     user = device.user
+    _audit_device(Action.AUTHENTICATOR_REMOVED, actor, user, device)
     device.delete()
     if not authenticators(user):
         RecoveryCodeDevice.objects.filter(user=user).delete()
