@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser_fixtures import axe_violations, log_in, screenshot
 from tests.conftest import PASSWORD, TARGETS
+from tests.second_step import code_for, enrolled_device
 from tuki.agreements.services import agreement_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_manager_reads_the_audit_log(
     page: Page, live_server: Any, browser: Browser, manager: Any, agreement_a: Any
 ) -> None:
+    device = enrolled_device(manager)  # managers log in with a second step
     log_in(page, live_server.url, "manager@supplier.example", "not-the-password")
     log_in(page, live_server.url, "manager@supplier.example", PASSWORD)
+    page.wait_for_url("**/accounts/two-step/verify/**")
+    page.get_by_label("Koodi").fill(code_for(device))
+    page.get_by_role("button", name="Jatka").click()
+    page.wait_for_url("**/desk/")
     agreement_save(
         actor=manager,
         agreement=agreement_a,
