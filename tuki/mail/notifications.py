@@ -1,10 +1,10 @@
 """Notification mail about request events: who hears of what, in their own language, threaded per request.
 
 The customer side (requester and copies) hears of the staff's public replies and of state changes; the staff
-hear of new requests and of requests assigned to them. Nobody hears of their own doings, and internal notes
-never leave the desk. The requests' services announce each event once it commits
-(:data:`tuki.tickets.signals.event_recorded`), and :mod:`tuki.mail.receivers` queues
-:func:`tuki.mail.tasks.notify_event`.
+hear of new requests and of the customer's replies (the assignee, or every staff member on duty while nobody is
+assigned) and of requests assigned to them. Nobody hears of their own doings, and internal notes never leave the
+desk. The requests' services announce each event once it commits (:data:`tuki.tickets.signals.event_recorded`),
+and :mod:`tuki.mail.receivers` queues :func:`tuki.mail.tasks.notify_event`.
 """
 
 from __future__ import annotations
@@ -38,15 +38,15 @@ def recipients_for(event: TicketEvent) -> list[User]:
     people: Iterable[User] = ()
     if event.kind == EventKind.CREATED:
         # The customer side learns the identifier of a request filed for them (by phone, say).
-        people = [*_staff_for_new_request(ticket), *_customer_side(ticket)]
+        people = [*_staff_for(ticket), *_customer_side(ticket)]
     elif event.kind == EventKind.ASSIGNMENT:
         people = User.objects.filter(pk=event.data.get("to"), role__in=STAFF_ROLES)
     elif event.public and event.kind == EventKind.TRANSITION:
         people = _customer_side(ticket)
     elif event.public and event.kind == EventKind.REPLY and event.actor is not None and _is_staff(event.actor):
         people = _customer_side(ticket)
-    elif event.kind == EventKind.REPLY and ticket.assignee is not None:
-        people = [ticket.assignee]  # the customer answered: the agent working on it hears
+    elif event.kind == EventKind.REPLY:
+        people = _staff_for(ticket)  # the customer answered: the agent working on it hears, or those on duty
     chosen: dict[int, User] = {}
     for person in people:
         if person.is_active and person.pk != event.actor_id:
@@ -58,7 +58,7 @@ def _is_staff(user: User) -> bool:
     return user.role in STAFF_ROLES
 
 
-def _staff_for_new_request(ticket: Ticket) -> list[User]:
+def _staff_for(ticket: Ticket) -> list[User]:
     """The assignee, or every active staff member on duty when nobody is assigned (as for SLA warnings)."""
     if ticket.assignee is not None and ticket.assignee.is_active:
         return [ticket.assignee]
