@@ -18,8 +18,8 @@ from tuki.accounts.models import User
 from tuki.accounts.services import staff_create, user_update_preferences
 from tuki.mail.intake.entry import intake
 from tuki.mail.models import InboundSource
-from tuki.tickets.models import Ticket
-from tuki.tickets.services import ticket_assign
+from tuki.tickets.models import State, Ticket
+from tuki.tickets.services import ticket_assign, ticket_transition
 
 pytestmark = pytest.mark.usefixtures("mail_media")
 
@@ -107,3 +107,28 @@ def test_a_reply_reaches_those_on_duty_when_the_assignee_has_left(
     with django_capture_on_commit_callbacks(execute=True):
         _portal_reply(anna, request_a, "Onko tähän tulossa vastausta?")
     assert _recipients(smtp_server) == ["agent@supplier.example", "manager@supplier.example"]
+
+
+def test_the_customers_reopening_reaches_the_assignee_and_their_answer_to_a_wait_mails_the_staff_once(
+    request_a: Ticket,
+    anna: Any,
+    agent: Any,
+    manager: Any,
+    olli: User,
+    smtp_server: Collector,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    ticket_assign(actor=manager, ticket=request_a, assignee=olli)
+    ticket_transition(actor=olli, ticket=request_a, to=State.WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        _portal_reply(anna, request_a, "Tässä pyydetyt tiedot.")  # and so back to work, by the same act
+    assert _recipients(smtp_server) == ["aaro@org-a.example", "olli@supplier.example"]
+
+    ticket_transition(actor=olli, ticket=request_a, to=State.RESOLVED)
+    smtp_server.envelopes.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_transition(actor=anna, ticket=request_a, to=State.REOPENED)
+    assert _recipients(smtp_server) == ["aaro@org-a.example", "olli@supplier.example"]
+    to_olli = next(e for e in smtp_server.envelopes if e.rcpt_tos == ["olli@supplier.example"])
+    text = message_from_bytes(to_olli.content, policy=policy.default).get_body(preferencelist=("plain",))
+    assert text is not None and "Avattu uudelleen" in text.get_content()

@@ -1,10 +1,11 @@
 """Notification mail about request events: who hears of what, in their own language, threaded per request.
 
 The customer side (requester and copies) hears of the staff's public replies and of state changes; the staff
-hear of new requests and of the customer's replies (the assignee, or every staff member on duty while nobody is
-assigned) and of requests assigned to them. Nobody hears of their own doings, and internal notes never leave the
-desk. The requests' services announce each event once it commits (:data:`tuki.tickets.signals.event_recorded`),
-and :mod:`tuki.mail.receivers` queues :func:`tuki.mail.tasks.notify_event`.
+hear of new requests, of the customer's replies and moves (the assignee, or every staff member on duty while
+nobody is assigned) and of requests assigned to them. Nobody hears of their own doings, and internal notes never
+leave the desk. The requests' services announce each event once it commits
+(:data:`tuki.tickets.signals.event_recorded`), and :mod:`tuki.mail.receivers` queues
+:func:`tuki.mail.tasks.notify_event`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tuki.accounts.models import Role, User
 from tuki.core.markdown import render_markdown
 from tuki.mail.models import Notification
 from tuki.mail.threading import automatic_headers, event_message_id, thread_message_id
+from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
 from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,10 @@ def recipients_for(event: TicketEvent) -> list[User]:
         people = User.objects.filter(pk=event.data.get("to"), role__in=STAFF_ROLES)
     elif event.public and event.kind == EventKind.TRANSITION:
         people = _customer_side(ticket)
+        if event.actor is not None and not _is_staff(event.actor) and event.data.get("to") in CUSTOMER_ACTIONS:
+            # The customer reopened, cancelled or confirmed: the staff hear as of a reply. Not of the move back
+            # to work that a reply to a waiting request makes: the reply's own mail says it.
+            people = [*_staff_for(ticket), *people]
     elif event.public and event.kind == EventKind.REPLY and event.actor is not None and _is_staff(event.actor):
         people = _customer_side(ticket)
     elif event.kind == EventKind.REPLY:
