@@ -48,6 +48,7 @@ def test_a_contacts_reply_is_marked_in_the_queue_until_an_agent_opens_it(
     page.wait_for_url(f"**/desk/requests/{answered.identifier}/")
     expect(page.locator(".timeline")).to_contain_text("Virhe tulee vain Firefoxilla.")
     expect(page.locator("#assign-to-me")).to_be_checked()
+    screenshot(page, "desk-request-assign-to-me-fi")
 
     page.goto(f"{live_server.url}/desk/")
     expect(page.locator("table.queue tr", has_text=answered.identifier)).to_be_visible()
