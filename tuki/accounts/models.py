@@ -91,7 +91,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fi")
     is_active = models.BooleanField(_("active"), default=True)
     on_duty = models.BooleanField(
-        _("on duty"), default=True, help_text=_("Staff on duty receive SLA warnings for unassigned requests.")
+        _("on duty"),
+        default=True,
+        help_text=_(
+            "Staff on duty hear of new requests, customers' replies and SLA warnings while nobody is assigned."
+        ),
     )
     mail_notifications = models.BooleanField(
         _("mail about my support requests"),

@@ -28,6 +28,8 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
     link = escape(reverse("desk:ticket", args=[_SLOT]))
     states = {value: escape(str(label)) for value, label in State.choices}
     priorities = {value: escape(str(label)) for value, label in Priority.choices}
+    # Said in words, not only by weight or colour: the customer wrote and no agent has read it yet.
+    unread = f'<span class="unread-badge">{escape(_("New message"))}</span> '
     parts = []
     for row in rows:
         ticket = row["ticket"]
@@ -37,11 +39,13 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
         sla = row["sla"]
         badge = f'<span class="sla-badge sla-{escape(sla)}">{escape(str(row["sla_label"]))}</span>' if sla else ""
         due = formats.date_format(timezone.localtime(row["due"]), "SHORT_DATETIME_FORMAT") if row["due"] else ""
+        marked = ticket.unread_message_at is not None
         parts.append(
-            "<tr>"
-            f'<td><input type="checkbox" name="tickets" value="{ticket.pk}" id="pick-{ticket.pk}" '
+            ('<tr class="unread">' if marked else "<tr>")
+            + f'<td><input type="checkbox" name="tickets" value="{ticket.pk}" id="pick-{ticket.pk}" '
             f'aria-label="{pick}"></td>'
-            f'<td><a href="{link.replace(_SLOT, identifier)}">{identifier}</a> {escape(ticket.subject)}'
+            f'<td>{unread if marked else ""}<a href="{link.replace(_SLOT, identifier)}">{identifier}</a> '
+            f"{escape(ticket.subject)}"
             f'<div class="muted small">{escape(ticket.requester.user.full_name)}</div></td>'
             f"<td>{escape(ticket.organisation.name)}</td>"
             f'<td><span class="priority priority-{ticket.priority}">{priorities[ticket.priority]}</span></td>'

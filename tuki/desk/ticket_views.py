@@ -27,6 +27,7 @@ from tuki.tickets.downloads import attachment_response
 from tuki.tickets.lifecycle import STAFF, TRANSITIONS
 from tuki.tickets.models import EventKind, Kind, State
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
+from tuki.tickets.services import ticket_mark_read
 
 
 @staff_required
@@ -34,6 +35,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     user = acting_user(request)
     ticket = ticket_get(user, identifier)
     events = ticket_history(user, ticket)
+    ticket_mark_read(actor=user, ticket=ticket)  # an UPDATE only when the customer's message is still unread
     # The customer's contacts, once: the copies of this request and who can be logged as calling.
     contacts = list(
         visible_to(user, Contact)

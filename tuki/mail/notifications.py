@@ -1,8 +1,9 @@
 """Notification mail about request events: who hears of what, in their own language, threaded per request.
 
 The customer side (requester and copies) hears of the staff's public replies and of state changes; the staff
-hear of new requests and of requests assigned to them. Nobody hears of their own doings, and internal notes
-never leave the desk. The requests' services announce each event once it commits
+hear of new requests, of the customer's replies and moves (the assignee, or every staff member on duty while
+nobody is assigned) and of requests assigned to them. Nobody hears of their own doings, and internal notes never
+leave the desk. The requests' services announce each event once it commits
 (:data:`tuki.tickets.signals.event_recorded`), and :mod:`tuki.mail.receivers` queues
 :func:`tuki.mail.tasks.notify_event`.
 """
@@ -25,6 +26,7 @@ from tuki.accounts.models import Role, User
 from tuki.core.markdown import render_markdown
 from tuki.mail.models import Notification
 from tuki.mail.threading import automatic_headers, event_message_id, thread_message_id
+from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
 from tuki.tickets.models import EventKind, State, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -38,15 +40,19 @@ def recipients_for(event: TicketEvent) -> list[User]:
     people: Iterable[User] = ()
     if event.kind == EventKind.CREATED:
         # The customer side learns the identifier of a request filed for them (by phone, say).
-        people = [*_staff_for_new_request(ticket), *_customer_side(ticket)]
+        people = [*_staff_for(ticket), *_customer_side(ticket)]
     elif event.kind == EventKind.ASSIGNMENT:
         people = User.objects.filter(pk=event.data.get("to"), role__in=STAFF_ROLES)
     elif event.public and event.kind == EventKind.TRANSITION:
         people = _customer_side(ticket)
+        if event.actor is not None and not _is_staff(event.actor) and event.data.get("to") in CUSTOMER_ACTIONS:
+            # The customer reopened, cancelled or confirmed: the staff hear as of a reply. Not of the move back
+            # to work that a reply to a waiting request makes: the reply's own mail says it.
+            people = [*_staff_for(ticket), *people]
     elif event.public and event.kind == EventKind.REPLY and event.actor is not None and _is_staff(event.actor):
         people = _customer_side(ticket)
-    elif event.kind == EventKind.REPLY and ticket.assignee is not None:
-        people = [ticket.assignee]  # the customer answered: the agent working on it hears
+    elif event.kind == EventKind.REPLY:
+        people = _staff_for(ticket)  # the customer answered: the agent working on it hears, or those on duty
     chosen: dict[int, User] = {}
     for person in people:
         if person.is_active and person.pk != event.actor_id:
@@ -58,7 +64,7 @@ def _is_staff(user: User) -> bool:
     return user.role in STAFF_ROLES
 
 
-def _staff_for_new_request(ticket: Ticket) -> list[User]:
+def _staff_for(ticket: Ticket) -> list[User]:
     """The assignee, or every active staff member on duty when nobody is assigned (as for SLA warnings)."""
     if ticket.assignee is not None and ticket.assignee.is_active:
         return [ticket.assignee]

@@ -31,9 +31,16 @@ class ReplyForm(TicketForm):
     # Not required and not stripped: the service says what an empty message lacks, and Markdown keeps its indents.
     body = forms.CharField(required=False, strip=False)
     attachments = MultipleFileField(required=False)
+    assign_to_me = forms.BooleanField(required=False)  # on the desk's form only; the service ignores a contact's
     done = gettext_lazy("Reply sent.")
 
     def act(self) -> str:
         data = self.cleaned_data
-        ticket_reply(actor=self.user, ticket=self.ticket, body=data["body"], files=data["attachments"])
+        ticket_reply(
+            actor=self.user,
+            ticket=self.ticket,
+            body=data["body"],
+            files=data["attachments"],
+            assign_to_me=data["assign_to_me"],
+        )
         return str(self.done)

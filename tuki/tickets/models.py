@@ -94,6 +94,9 @@ class Ticket(models.Model):
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When the customer's latest message not yet read by an agent arrived; NULL once an agent opens the request's
+    # page or answers it. On the row, so that every queue shows it and counts it without reading the history.
+    unread_message_at = models.DateTimeField(_("new message from the customer"), null=True, blank=True, editable=False)
     # Subject, description and every message, for the desk's search (it includes internal notes: desk only).
     search_text = models.TextField(blank=True, default="", editable=False)
     # NULL, not "", where there is no key: the unique constraint below ignores NULLs.
@@ -129,10 +132,23 @@ class Ticket(models.Model):
             # The default queue's page picked from an index alone where the partial index above is not used
             # (SQLite does not match it against bound parameters); bench/desk.py measures it.
             models.Index(fields=["state", "resolution_due", "created_at"], name="ticket_state_due_created"),
-            # The queue tabs' counts (unassigned, mine, at risk) from an index alone.
+            # The queue tabs' counts (unassigned, mine, unread, at risk) from an index alone.
             models.Index(
-                fields=["state", "assignee", "resolution_warn_at", "first_response_warn_at", "first_responded_at"],
-                name="ticket_state_assignee_risk",
+                fields=[
+                    "state",
+                    "assignee",
+                    "unread_message_at",
+                    "resolution_warn_at",
+                    "first_response_warn_at",
+                    "first_responded_at",
+                ],
+                name="ticket_state_assignee_unread",
+            ),
+            # The "new message" tab's page: the few requests with an unread customer message, in any order.
+            models.Index(
+                fields=["resolution_due", "created_at"],
+                condition=Q(unread_message_at__isnull=False),
+                name="ticket_unread_by_due",
             ),
             # One customer's requests, newest or oldest first (the desk's customer filter).
             models.Index(fields=["organisation", "created_at"], name="ticket_organisation_created"),

@@ -19,6 +19,7 @@ from tuki.tickets.models import OPEN_STATES, State, Ticket
 QUEUES: dict[str, Any] = {
     "unassigned": gettext_lazy("Unassigned"),
     "mine": gettext_lazy("Mine"),
+    "unread": gettext_lazy("New messages"),
     "open": gettext_lazy("All open"),
     "waiting": gettext_lazy("Waiting for customer"),
     "risk": gettext_lazy("At risk or breached"),
@@ -54,11 +55,17 @@ def queue_filter(name: str, user: User, now: datetime) -> Q:
     return {
         "unassigned": open_ & Q(assignee__isnull=True),
         "mine": open_ & Q(assignee_id=user.pk),
+        "unread": open_ & _unread(),
         "open": open_,
         "waiting": Q(state=State.WAITING),
         "risk": open_ & _at_risk(now),
         "all": Q(),
     }[name]
+
+
+def _unread() -> Q:
+    """A customer's message no agent has read yet (see ``ticket_reply``)."""
+    return Q(unread_message_at__isnull=False)
 
 
 def _at_risk(now: datetime) -> Q:
@@ -133,6 +140,7 @@ def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePag
             "resolution_due",
             "resolution_warn_at",
             "resolved_at",
+            "unread_message_at",
             "agreement_id",
             "organisation__name",
             "requester__user__full_name",
@@ -155,6 +163,7 @@ def queue_counts(user: User, now: datetime) -> dict[str, int]:
     within_open = {
         "unassigned": Q(assignee__isnull=True),
         "mine": Q(assignee_id=user.pk),
+        "unread": _unread(),
         "open": Q(),
         "waiting": Q(state=State.WAITING),
         "risk": _at_risk(now),

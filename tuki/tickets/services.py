@@ -212,21 +212,31 @@ def ticket_reply(
     ticket: Ticket,
     body: str,
     files: Sequence[UploadedFile] = (),
+    assign_to_me: bool = False,
     now: datetime | None = None,
 ) -> TicketEvent:
-    """A public reply. The staff's first one meets the response target; the customer's answer resumes work."""
+    """A public reply. The staff's first one meets the response target; the customer's answer resumes work.
+
+    The customer's message stays marked unread on the request until an agent answers (here) or opens its page
+    (:func:`ticket_mark_read`). With ``assign_to_me``, an agent answering a request nobody has takes it.
+    """
     now = now or timezone.now()
     role = role_of(actor, ticket)
     if not may_reply(role):
         raise PermissionDenied(_("You may not reply to this request."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
-    changes: dict[str, datetime | Func] = {"updated_at": now, "search_text": _with_text(body)}
+    changes: dict[str, datetime | Func | None] = {"updated_at": now, "search_text": _with_text(body)}
     if role == STAFF:  # the staff's first reply meets the response target; later ones leave the time be
         changes["first_responded_at"] = Coalesce("first_responded_at", Value(now, output_field=DateTimeField()))
+        changes["unread_message_at"] = None  # whoever answers has read what the customer wrote
+    else:
+        changes["unread_message_at"] = now
     # One UPDATE, which also takes the request's row lock: a closed or cancelled request takes no reply.
     if not Ticket.objects.filter(pk=ticket.pk).exclude(state__in=(State.CLOSED, State.CANCELLED)).update(**changes):
         raise ValidationError({"body": _("This request is closed; file a new one instead.")})
+    if assign_to_me and role == STAFF:
+        _take(actor=actor, ticket=ticket, now=now)
     event = TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPLY, actor=actor, body=body, created_at=now)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
@@ -237,6 +247,36 @@ def ticket_reply(
             _move(actor=actor, ticket=waiting, to=State.IN_PROGRESS, now=now)
     announce_event(event.pk)
     return event
+
+
+def _take(*, actor: User, ticket: Ticket, now: datetime) -> None:
+    """Assign the request to ``actor`` if nobody has it (a conditional UPDATE: someone else's never changes)."""
+    if Ticket.objects.filter(pk=ticket.pk, assignee__isnull=True).update(assignee=actor, updated_at=now):
+        ticket.assignee = actor
+        event = TicketEvent.objects.create(
+            ticket=ticket,
+            kind=EventKind.ASSIGNMENT,
+            actor=actor,
+            public=False,
+            created_at=now,
+            data={"from": None, "to": actor.pk},
+        )
+        announce_event(event.pk)
+
+
+def ticket_mark_read(*, actor: User, ticket: Ticket) -> bool:
+    """An agent has seen the customer's messages on ``ticket`` (its page shows them); True if it was unread.
+
+    Cleared only if no newer message came in since ``ticket`` was read: one that arrived while the page was being
+    made stays unread. One conditional UPDATE, so callers make it only when the row they hold says unread.
+    """
+    if side_of(actor, ticket.organisation_id) != STAFF:
+        raise PermissionDenied(_("Only the support staff can mark a message read."))
+    if ticket.unread_message_at is None:
+        return False
+    seen = ticket.unread_message_at
+    ticket.unread_message_at = None
+    return bool(Ticket.objects.filter(pk=ticket.pk, unread_message_at=seen).update(unread_message_at=None))
 
 
 @transaction.atomic
