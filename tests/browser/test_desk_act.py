@@ -63,7 +63,7 @@ def test_after_resolving_nothing_preselected_reopens(
     log_in(page, live_server.url, "agent@supplier.example", PASSWORD)
     page.goto(f"{live_server.url}/desk/requests/{request_a.identifier}/")
     expect(page.locator("#next-state")).to_have_value("")
-    expect(page.locator("#current-state")).to_have_text("Nyt: Ratkaistu")
+    expect(page.locator("#current-state")).to_have_text("Nykyinen tila: Ratkaistu")
     expect(page.locator("#next-state option")).to_have_text(["Pidä ennallaan", "Avaa uudelleen"])
     page.get_by_label("Sisäinen muistiinpano").check()
     page.locator("#message-body").fill("Asiakas kuittaa huomenna.")

@@ -137,7 +137,7 @@ def test_after_resolving_the_state_list_keeps_it_resolved_unless_the_agent_reope
     ticket_transition(actor=agent, ticket=request_a, to=State.RESOLVED)
     page = desk.get(f"/desk/requests/{request_a.identifier}/").content.decode()
     assert _state_options(page) == [("", True, "Keep as it is"), (State.REOPENED, False, "Reopen")]
-    assert "Now: Resolved" in page
+    assert "Current state: Resolved" in page
 
 
 def test_the_state_list_offers_the_desks_moves_named_as_actions(desk: Client, request_a: Ticket) -> None:
