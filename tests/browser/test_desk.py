@@ -35,29 +35,28 @@ def test_agent_logs_a_call_and_works_it_to_resolution(
     expect(page.locator(".message-body strong")).to_have_text("aamulla")
 
     page.locator("#message-body").fill("Tarkistamme tulostinjonon.")
-    page.locator("#send-reply").click()
+    page.locator("#act-submit").click()
     page.wait_for_load_state()
     log = tmp_path / "spooler.log"
     log.write_text("ERROR spooler stalled\n")
+    page.get_by_label("Sisäinen muistiinpano").check()
     page.locator("#message-body").fill("Jono jumissa, ks. loki.")
     page.locator("#message-files").set_input_files(str(log))
-    page.locator("#save-note").click()
+    page.locator("#act-submit").click()
     page.wait_for_load_state()
     expect(page.locator(".timeline .internal .attachments a")).to_contain_text("spooler.log")
 
     page.locator("#assignee").select_option(label="Aino Agentti")
-    page.locator("form:has(#assignee) button").click()
-    page.wait_for_load_state()
-    page.locator("#transition-to").select_option(State.WAITING.value)
-    page.locator("form:has(#transition-to) button").click()
+    page.locator("#next-state").select_option(State.WAITING.value)
+    page.locator("#act-submit").click()
     page.wait_for_load_state()
     ticket.refresh_from_db()
     assert ticket.state == State.WAITING
     assert ticket.assignee == agent
     assert ticket.first_responded_at is not None
 
-    page.locator("#transition-to").select_option(State.RESOLVED.value)
-    page.locator("form:has(#transition-to) button").click()
+    page.locator("#next-state").select_option(State.RESOLVED.value)
+    page.locator("#act-submit").click()
     page.wait_for_load_state()
     ticket.refresh_from_db()
     assert ticket.state == State.RESOLVED

@@ -1,9 +1,11 @@
-"""What an agent can do on a request's page, one form each: the form checks what was posted, ``act`` calls one
-service. The choices come from where the page's own lists come from, read through the agent's scope."""
+"""What an agent can do on a request's page: the everyday act in one form (:class:`HandleForm`), and the rarer
+ones (a call, a merge, a handbook link) one form each. A form checks what was posted and ``act`` calls the
+service; it tells the agent what was done. The choices come from where the page's own lists come from, read
+through the agent's scope."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,10 +13,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuki.accounts.models import Contact
+from tuki.accounts.models import Contact, User
 from tuki.accounts.selectors import active_staff
 from tuki.agreements.models import Priority
-from tuki.core.forms import CHOOSE
+from tuki.core.forms import CHOOSE, MultipleFileField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.handbook.models import Article
@@ -24,6 +26,7 @@ from tuki.tickets.models import Kind, State, Ticket
 from tuki.tickets.selectors import ticket_get
 from tuki.tickets.services import (
     ticket_assign,
+    ticket_handle,
     ticket_log_call,
     ticket_merge,
     ticket_note,
@@ -31,6 +34,77 @@ from tuki.tickets.services import (
     ticket_transition,
     ticket_update,
 )
+
+
+class Step(NamedTuple):
+    """A move the desk offers, named as what the agent does, and the button's words when it is chosen."""
+
+    action: Any
+    send: Any  # with a reply written
+    save: Any  # with a note, or nothing written
+
+
+# The staff's moves (lifecycle.TRANSITIONS says which are allowed from where), as the request page names them.
+STEPS = {
+    State.IN_PROGRESS: Step(
+        gettext_lazy("Start working on it"),
+        gettext_lazy("Send and start working"),
+        gettext_lazy("Save and start working"),
+    ),
+    State.WAITING: Step(
+        gettext_lazy("Wait for the customer"),
+        gettext_lazy("Send and set waiting"),
+        gettext_lazy("Save and set waiting"),
+    ),
+    State.RESOLVED: Step(gettext_lazy("Resolve"), gettext_lazy("Send and resolve"), gettext_lazy("Save and resolve")),
+    State.CANCELLED: Step(
+        gettext_lazy("Cancel the request"),
+        gettext_lazy("Send and cancel"),
+        gettext_lazy("Save and cancel"),
+    ),
+    State.REOPENED: Step(gettext_lazy("Reopen"), gettext_lazy("Send and reopen"), gettext_lazy("Save and reopen")),
+}
+KEEP = Step(gettext_lazy("Keep as it is"), gettext_lazy("Send"), gettext_lazy("Save"))
+
+
+def state_changed(ticket: Ticket) -> str:
+    return _("The state is now “%(state)s”.") % {"state": ticket.get_state_display()}
+
+
+def assignee_changed(ticket: Ticket) -> str:
+    if ticket.assignee is None:
+        return _("The request is no longer assigned to anyone.")
+    return _("Assigned to %(name)s.") % {"name": ticket.assignee.full_name}
+
+
+def priority_changed(ticket: Ticket) -> str:
+    return _("The priority is now “%(priority)s”.") % {"priority": ticket.get_priority_display()}
+
+
+def kind_changed(ticket: Ticket) -> str:
+    return _("The type is now “%(kind)s”.") % {"kind": ticket.get_kind_display()}
+
+
+def environment_changed(ticket: Ticket) -> str:
+    if ticket.environment is None:
+        return _("The request is no longer tied to an environment.")
+    return _("The environment is now “%(environment)s”.") % {"environment": ticket.environment.name}
+
+
+def what_changed(before: Ticket, after: Ticket) -> list[str]:
+    """The agent's confirmation: a sentence for each thing that differs, in the agent's language."""
+    said = []
+    if after.state != before.state:
+        said.append(state_changed(after))
+    if after.assignee_id != before.assignee_id:
+        said.append(assignee_changed(after))
+    if after.priority != before.priority:
+        said.append(priority_changed(after))
+    if after.kind != before.kind:
+        said.append(kind_changed(after))
+    if after.environment_id != before.environment_id:
+        said.append(environment_changed(after))
+    return said
 
 
 def _choose(text: Any) -> dict[str, Any]:
@@ -71,8 +145,7 @@ class TransitionForm(TicketForm):
     to = forms.ChoiceField(choices=State.choices, error_messages=_choose(gettext_lazy("Choose a state.")))
 
     def act(self) -> str:
-        ticket_transition(actor=self.user, ticket=self.ticket, to=self.cleaned_data["to"])
-        return ""
+        return state_changed(ticket_transition(actor=self.user, ticket=self.ticket, to=self.cleaned_data["to"]))
 
 
 class PriorityForm(TicketForm):
@@ -81,8 +154,9 @@ class PriorityForm(TicketForm):
     )
 
     def act(self) -> str:
-        ticket_set_priority(actor=self.user, ticket=self.ticket, priority=self.cleaned_data["priority"])
-        return ""
+        return priority_changed(
+            ticket_set_priority(actor=self.user, ticket=self.ticket, priority=self.cleaned_data["priority"])
+        )
 
 
 class AssignForm(TicketForm):
@@ -94,8 +168,9 @@ class AssignForm(TicketForm):
     )
 
     def act(self) -> str:
-        ticket_assign(actor=self.user, ticket=self.ticket, assignee=self.cleaned_data["assignee"])
-        return ""
+        return assignee_changed(
+            ticket_assign(actor=self.user, ticket=self.ticket, assignee=self.cleaned_data["assignee"])
+        )
 
 
 class UpdateForm(TicketForm):
@@ -114,8 +189,8 @@ class UpdateForm(TicketForm):
 
     def act(self) -> str:
         data = self.cleaned_data
-        ticket_update(actor=self.user, ticket=self.ticket, kind=data["kind"], environment=data["environment"])
-        return ""
+        after = ticket_update(actor=self.user, ticket=self.ticket, kind=data["kind"], environment=data["environment"])
+        return " ".join(what_changed(self.ticket, after)) or _("Nothing was changed.")
 
 
 class MergeForm(TicketForm):
@@ -154,3 +229,52 @@ class UnlinkArticleForm(LinkArticleForm):
     def act(self) -> str:
         ticket_unlink_article(actor=self.user, ticket=self.ticket, article=self.cleaned_data["article"])
         return _("Handbook article unlinked.")
+
+
+class HandleForm(TicketForm):
+    """The request page's one submit: a reply or a note, what happens next, and the request's fields.
+
+    Every field is posted as the page shows it (the current values preselected); only what differs changes."""
+
+    body = forms.CharField(required=False, strip=False)  # the service says what an empty message lacks
+    attachments = MultipleFileField(required=False)
+    audience = forms.ChoiceField(
+        choices=[("reply", "reply"), ("note", "note")],
+        error_messages=_choose(gettext_lazy("Choose a reply or a note.")),
+    )
+    # Every state, or none: whether this request may move there now is the lifecycle's to say, in its own words.
+    to = forms.ChoiceField(
+        choices=[("", ""), *State.choices], required=False, error_messages=_choose(gettext_lazy("Choose a state."))
+    )
+    assignee = AssignForm.base_fields["assignee"]
+    priority = PriorityForm.base_fields["priority"]
+    kind = UpdateForm.base_fields["kind"]
+    environment = UpdateForm.base_fields["environment"]
+    assign_to_me = forms.BooleanField(required=False)  # shown, ticked, on requests nobody has yet
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        environments = visible_to(self.user, Environment).filter(organisation_id=self.ticket.organisation_id)
+        self.fields["environment"].queryset = environments  # type: ignore[attr-defined]
+
+    def act(self) -> str:
+        data = self.cleaned_data
+        reply = data["audience"] == "reply"
+        assignee: User | None = data["assignee"]
+        after = ticket_handle(
+            actor=self.user,
+            ticket=self.ticket,
+            body=data["body"],
+            public=reply,
+            files=data["attachments"],
+            to=data["to"],
+            assignee=assignee,
+            priority=data["priority"],
+            kind=data["kind"],
+            environment=data["environment"],
+            assign_to_me=data["assign_to_me"],
+        )
+        said = what_changed(self.ticket, after)
+        if data["body"].strip():
+            said.insert(0, _("Reply sent.") if reply else _("Note saved."))
+        return " ".join(said) or _("Nothing was changed.")

@@ -1,4 +1,4 @@
-"""A request on the desk: everything about it, with reply, note, assign, transition and merge in place."""
+"""A request on the desk: everything about it, with the everyday act in one form and the rarer ones below."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tuki.core.forms import perform
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
-from tuki.desk.ticket_forms import TicketForm
+from tuki.desk.ticket_forms import KEEP, STEPS, TicketForm
 from tuki.environments.selectors import environment_choices
 from tuki.handbook.selectors import ticket_handbook
 from tuki.sla.presentation import ticket_clocks
@@ -49,9 +49,10 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, timezone.now()),
         "events": events,
-        "transitions": transitions,
+        # What may happen next, named as what the agent does; staying as it is comes first and is preselected.
+        "keep": KEEP,
+        "steps": [(state.value, STEPS[state]) for state in transitions if state in STEPS],
         "options": {
-            "transition": select_options((state.value, state.label) for state in transitions),
             "assignee": select_options([("", _("Nobody")), *staff_choices()], ticket.assignee_id or ""),
             "priority": select_options(Priority.choices, ticket.priority),
             "kind": select_options(Kind.choices, ticket.kind),

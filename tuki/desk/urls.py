@@ -30,6 +30,7 @@ urlpatterns = [
     path("mail/<int:pk>/request/", mail_views.inbound_file_request, name="mail_request"),
     path("mail/<int:pk>/raw/", mail_views.inbound_raw, name="mail_raw"),
     path("requests/<str:identifier>/", ticket_views.ticket_detail, name="ticket"),
+    _ticket_action("handle", ticket_forms.HandleForm),
     _ticket_action("reply", ticket_forms.ReplyForm),
     _ticket_action("note", ticket_forms.NoteForm),
     _ticket_action("call", ticket_forms.CallForm),

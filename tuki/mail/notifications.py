@@ -11,7 +11,7 @@ leave the desk. The requests' services announce each event once it commits
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -85,36 +85,46 @@ def _customer_side(ticket: Ticket) -> list[User]:
     return sorted(users, key=lambda user: user.pk != ticket.requester.user_id)  # the requester first
 
 
-def send_event_notifications(event_id: int) -> int:
-    """Mail everyone who should hear of the event and has not yet; returns how many mails went out.
+def send_event_notifications(*event_ids: int) -> int:
+    """Mail everyone who should hear of the events and has not yet; returns how many mails went out.
+
+    The events are one act of one person (one event, or several recorded in one submit): each recipient gets one
+    mail about all of them that concern them, claimed on the first of those, so a reply that also set the request
+    waiting reaches the customer as one mail.
 
     Safe to run again: each (event, recipient) is claimed once. If one mail fails the others still go, and the
     error is raised at the end so the job is retried for the failed ones only.
     """
-    event = TicketEvent.objects.select_related("ticket", "ticket__organisation", "ticket__requester", "actor").get(
-        pk=event_id
-    )
+    events = TicketEvent.objects.select_related("ticket", "ticket__organisation", "ticket__requester", "actor")
+    heard: dict[int, tuple[User, list[TicketEvent]]] = {}
+    for event in events.filter(pk__in=event_ids).order_by("pk"):
+        for recipient in recipients_for(event):
+            heard.setdefault(recipient.pk, (recipient, []))[1].append(event)
     sent = 0
     failure: Exception | None = None
-    for recipient in recipients_for(event):
+    for recipient, theirs in heard.values():
         try:
-            sent += _send_once(event, recipient)
+            sent += _send_once(theirs, recipient)
         except Exception as exc:
-            logger.exception("Notification about event %s to user %s failed", event.pk, recipient.pk)
+            logger.exception("Notification about events %s to user %s failed", event_ids, recipient.pk)
             failure = failure or exc
     if failure is not None:
         raise failure
     return sent
 
 
-def _send_once(event: TicketEvent, recipient: User) -> bool:
+def _send_once(events: list[TicketEvent], recipient: User) -> bool:
+    first = events[0]
     notification, created = Notification.objects.get_or_create(
-        event=event, recipient=recipient, defaults={"message_id": event_message_id(event, recipient)}
+        event=first, recipient=recipient, defaults={"message_id": event_message_id(first, recipient)}
     )
     if not created:
         return False
+    # The mail leads with the act's message, when there is one; the other changes follow it as one line each.
+    lead = next((event for event in events if event.kind == EventKind.REPLY), first)
+    together = [event for event in events if event is not lead]
     try:
-        build_message(event, recipient, notification.message_id).send()
+        build_message(lead, recipient, notification.message_id, together=together).send()
     except Exception:
         # Release the claim so that the retry tries this person again. Should the server have taken the mail
         # after all, the retry carries the same Message-ID and the receiving side can drop the copy.
@@ -124,11 +134,15 @@ def _send_once(event: TicketEvent, recipient: User) -> bool:
     return True
 
 
-def build_message(event: TicketEvent, recipient: User, message_id: str) -> EmailMultiAlternatives:
+def build_message(
+    event: TicketEvent, recipient: User, message_id: str, *, together: Sequence[TicketEvent] = ()
+) -> EmailMultiAlternatives:
+    """The mail about ``event`` to ``recipient``, telling also of the other events of the same act."""
     ticket = event.ticket
     thread = thread_message_id(ticket)
     with translation.override(recipient.language):
         context = _context(event, recipient)
+        context["together"] = [_intro(other) for other in together]
         text = render_to_string("mail/email/notification.txt", context)
         html = render_to_string("mail/email/notification.html", context)
     # A subject with a line break would be refused as a header injection; one line it is.

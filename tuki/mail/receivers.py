@@ -12,8 +12,8 @@ from tuki.tickets.signals import event_recorded
 
 
 @receiver(event_recorded)
-def _notify_of_event(*, event_id: int, **kwargs: Any) -> None:
-    notify_event(event_id)
+def _notify_of_event(*, event_ids: tuple[int, ...], **kwargs: Any) -> None:
+    notify_event(*event_ids)
 
 
 @receiver(notice_recorded)

@@ -16,9 +16,10 @@ from tuki.mail.sla_notices import send_digests, send_notice
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
 @db_task(retries=3, retry_delay=300)
-def notify_event(event_id: int) -> None:
+def notify_event(event_id: int, *together: int) -> None:
+    """Mail about one event, or about the events of one act (``together``): one mail per person either way."""
     # Returns nothing on purpose: a returned value would sit in Huey's result store until someone read it.
-    send_event_notifications(event_id)
+    send_event_notifications(event_id, *together)
 
 
 @db_task(retries=3, retry_delay=300)

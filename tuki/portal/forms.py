@@ -16,7 +16,7 @@ from tuki.sla.explain import format_duration
 from tuki.tickets import forms as tickets_forms
 from tuki.tickets.forms import TicketForm, submission_key_field
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
-from tuki.tickets.models import Kind
+from tuki.tickets.models import Kind, State
 from tuki.tickets.services import ticket_transition
 
 
@@ -127,5 +127,13 @@ class TransitionForm(TicketForm):
     )
 
     def act(self) -> str:
-        ticket_transition(actor=self.user, ticket=self.ticket, to=self.cleaned_data["to"])
-        return ""
+        ticket = ticket_transition(actor=self.user, ticket=self.ticket, to=self.cleaned_data["to"])
+        return str(DONE[State(ticket.state)])
+
+
+# What the customer's buttons say once done (the same moves as lifecycle.CUSTOMER_ACTIONS).
+DONE = {
+    State.CANCELLED: gettext_lazy("The request is cancelled."),
+    State.REOPENED: gettext_lazy("The request is reopened."),
+    State.CLOSED: gettext_lazy("Thank you: the resolution is confirmed and the request is closed."),
+}

@@ -36,7 +36,7 @@ from tuki.tickets.lifecycle import (
     side_of,
 )
 from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
-from tuki.tickets.signals import announce_event
+from tuki.tickets.signals import announce_event, one_act
 
 
 def _save(ticket: Ticket, now: datetime, fields: list[str]) -> None:
@@ -428,3 +428,50 @@ def ticket_merge(*, actor: User, duplicate: Ticket, into: Ticket, now: datetime 
         ticket=into, kind=EventKind.MERGE, actor=actor, created_at=now, data={"merged": duplicate.identifier}
     )
     return duplicate
+
+
+# ``ticket_handle``'s way of saying "leave the assignee as it is" (None means nobody).
+UNCHANGED = object()
+
+
+@transaction.atomic
+def ticket_handle(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str = "",
+    public: bool = True,
+    files: Sequence[UploadedFile] = (),
+    to: str = "",
+    assignee: User | None | object = UNCHANGED,
+    priority: int | None = None,
+    assign_to_me: bool = False,
+    now: datetime | None = None,
+    **changes: Unpack[TicketChanges],
+) -> Ticket:
+    """One act of an agent on a request: a reply (or, not ``public``, a note) if ``body`` has text, the request's
+    fields, the assignee, and the move to state ``to``, each through its own service.
+
+    All or nothing: a part refused refuses the whole, and nothing of it stays. The events are announced as one
+    act, so the customer hears of a reply that also sets the request waiting in one mail. The fields change first
+    and the move comes last, so the history reads "replied, then set waiting" and the deadlines of a new priority
+    are in place before the move stops or pauses them.
+    """
+    now = now or timezone.now()
+    with one_act():
+        if assignee is not UNCHANGED:
+            ticket_assign(actor=actor, ticket=ticket, assignee=assignee, now=now)  # type: ignore[arg-type]
+        if priority is not None and priority != ticket.priority:
+            ticket_set_priority(actor=actor, ticket=ticket, priority=priority, now=now)
+        if changes:
+            ticket_update(actor=actor, ticket=ticket, now=now, **changes)
+        if body.strip() and public:
+            # Takes the request only if it is still nobody's after the assignee field above.
+            ticket_reply(actor=actor, ticket=ticket, body=body, files=files, assign_to_me=assign_to_me, now=now)
+        elif body.strip():
+            ticket_note(actor=actor, ticket=ticket, body=body, files=files, now=now)
+        elif files:
+            raise ValidationError({"body": _("Write a message to go with the attachments.")})
+        if to:
+            ticket_transition(actor=actor, ticket=ticket, to=to, now=now)
+    return Ticket.objects.get(pk=ticket.pk)

@@ -30,3 +30,65 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The request page's one submit: the button says what will happen (send or save, and the next state). The server
+// renders a label that fits every case, for browsers without JavaScript.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-act-form]");
+  if (!form) return;
+  const button = form.querySelector("#act-submit");
+  const next = form.querySelector("#next-state");
+  const body = form.querySelector("#message-body");
+  const label = () => {
+    const option = next.options[next.selectedIndex];
+    const reply = form.querySelector("input[name=audience]:checked")?.value === "reply";
+    button.textContent = body.value.trim() && reply ? option.dataset.send : option.dataset.save;
+  };
+  form.addEventListener("input", label);
+  form.addEventListener("change", label);
+  label();
+});
+
+// Keyboard shortcuts on the desk, listed in the dialog that "?" opens. A key typed into a field is text, never a
+// shortcut; Ctrl+Enter (or Cmd+Enter) in the request page's form sends it.
+document.addEventListener("DOMContentLoaded", () => {
+  const dialog = document.getElementById("shortcuts");
+  if (!dialog) return;
+  const typing = (target) => target.closest("input, textarea, select, [contenteditable]") !== null;
+  const open = () => {
+    if (!dialog.open) dialog.showModal();
+  };
+  for (const opener of document.querySelectorAll("[data-shortcuts-open]")) opener.addEventListener("click", open);
+
+  const links = () => Array.from(document.querySelectorAll("table.queue tbody tr"), (row) => row.querySelector("td a[href]")).filter(Boolean);
+  const move = (step) => {
+    const all = links();
+    if (!all.length) return;
+    const at = all.indexOf(document.activeElement);
+    const to = at === -1 ? (step > 0 ? 0 : all.length - 1) : Math.min(Math.max(at + step, 0), all.length - 1);
+    for (const row of document.querySelectorAll("table.queue tr.is-current")) row.classList.remove("is-current");
+    all[to].closest("tr").classList.add("is-current");
+    all[to].focus();
+  };
+
+  document.addEventListener("keydown", (event) => {
+    const form = document.querySelector("form[data-act-form]");
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && form && form.contains(event.target)) {
+      event.preventDefault();
+      form.requestSubmit(form.querySelector("#act-submit"));
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || dialog.open) return;
+    if (event.key === "?") {
+      event.preventDefault();
+      open();
+    } else if (event.key === "r" && form) {
+      event.preventDefault();
+      form.querySelector("#message-body").focus();
+    } else if (event.key === "j" || event.key === "k") {
+      if (!document.querySelector("table.queue")) return;
+      event.preventDefault();
+      move(event.key === "j" ? 1 : -1);
+    }
+  });
+});
