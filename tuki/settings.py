@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "tuki.accounts.apps.LockoutConfig",  # django-axes, named in our languages
     "huey.contrib.djhuey",
     "tuki.core",
     "tuki.audit",
