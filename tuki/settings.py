@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "tuki.accounts.apps.LockoutConfig",  # django-axes, named in our languages
     "django_otp",
     "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
