@@ -7,15 +7,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, expect
+
+from tests.second_step import VerifyingClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ENGLISH = ["Access attempts", "Access failures", "Access logs", "by selecting them", "Choose all", "Remove all"]
 
 
 def test_the_finnish_admin_shows_no_english(browser: Browser, live_server: Any, manager: Any, agreement_a: Any) -> None:
-    client = Client()
+    client = VerifyingClient()  # managers pass the second step of login
     client.force_login(manager)
     context = browser.new_context(locale="fi-FI", viewport={"width": 1366, "height": 900})
     host = urlparse(live_server.url).hostname

@@ -11,11 +11,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser_fixtures import axe_violations, screenshot
 from tests.conftest import PASSWORD, ROUND_THE_CLOCK, TARGETS, WORKWEEK
+from tests.second_step import VerifyingClient
 from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
 from tuki.agreements.services import agreement_save, calendar_save
 from tuki.tickets.models import Priority
@@ -128,7 +128,7 @@ def _context(browser: Browser, live_server: Any, user: Any, language: str, width
         is_mobile=width < 700,
     )
     if user is not None:
-        client = Client()
+        client = VerifyingClient()  # staff pass the second step of login as they would
         client.force_login(user)
         host = urlparse(live_server.url).hostname
         context.add_cookies(
@@ -258,7 +258,7 @@ def test_without_javascript_the_phone_still_reaches_every_page(
     browser: Browser, live_server: Any, people: dict[str, Any]
 ) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False, locale="fi-FI")
-    client = Client()
+    client = VerifyingClient()
     client.force_login(people["agent"])
     host = urlparse(live_server.url).hostname
     context.add_cookies(
