@@ -175,12 +175,12 @@ def test_agreement_change_in_the_admin(client: Client, manager: User, agreement_
         "targets-MAX_NUM_FORMS": "1000",
     }
     for index, target in enumerate(targets):
-        resolution = 120 if target.priority == 1 else target.resolution_minutes
+        resolution = "2 h" if target.priority == 1 else f"{target.resolution_minutes} min"
         data |= {
             f"targets-{index}-id": target.pk,
             f"targets-{index}-agreement": agreement_a.pk,
             f"targets-{index}-priority": target.priority,
-            f"targets-{index}-first_response_minutes": target.first_response_minutes,
+            f"targets-{index}-first_response_minutes": f"{target.first_response_minutes} min",
             f"targets-{index}-resolution_minutes": resolution,
         }
     response = client.post(f"/admin/agreements/agreement/{agreement_a.pk}/change/", data)

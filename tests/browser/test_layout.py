@@ -159,7 +159,6 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
 NAMES = [LONG_ORGANISATION, LONG_CONTACT, LONG_AGENT, LONG_UNIT, "Cedar Systems Ltd", "Cecilia Cedarwood-Lindqvist"]
 
 
-@pytest.mark.xfail(strict=True, reason="the desk's audit log table still squeezes long names on a phone")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_fits_a_laptop_and_a_phone_with_long_names(
     browser: Browser, live_server: Any, people: dict[str, Any], contexts: list[BrowserContext], language: str
@@ -281,7 +280,6 @@ def _in_view(page: Page, selector: str) -> list[bool]:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="the desk queue's request links are not yet all within a phone's width")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_phone_shows_each_requests_identifier_subject_state_and_service_level(
     browser: Browser, live_server: Any, people: dict[str, Any], language: str

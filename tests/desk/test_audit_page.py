@@ -12,6 +12,8 @@ from django.test import Client
 from tests.conftest import speaks
 from tuki.accounts.models import Role, User
 from tuki.accounts.services import contact_set_customer_manager, user_set_access
+from tuki.agreements.auditing import agreement_terms
+from tuki.agreements.services import agreement_record_change
 from tuki.audit.models import Action, AuditEntry
 from tuki.audit.services import audit_record
 from tuki.desk.audit_views import PAGE_SIZE
@@ -128,3 +130,21 @@ def test_changes_read_in_words(desk: Client, manager: User, agent: User, anna: U
     page = desk.get(PAGE).content.decode()
     assert "Role: Agent → Service manager" in page
     assert "Customer manager: yes → no" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Resolution time (Critical): 4 h → 2 h"),
+        ("fi", "Ratkaisuaika (Kriittinen): 4 t → 2 t"),
+        ("sv", "Lösningstid (Kritisk): 4 h → 2 h"),
+    ],
+)
+def test_sla_target_changes_read_as_durations(
+    client: Client, manager: User, agreement_a: Any, language: str, line: str
+) -> None:
+    before = agreement_terms(agreement_a.pk)
+    agreement_a.targets.filter(priority=1).update(resolution_minutes=120)
+    agreement_record_change(actor=manager, agreement=agreement_a, before=before)
+    client.force_login(speaks(manager, language))
+    assert line in client.get(PAGE).content.decode()

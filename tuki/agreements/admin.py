@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuki.accounts.auth import acting_user
 from tuki.agreements.auditing import agreement_terms
@@ -20,6 +21,7 @@ from tuki.agreements.models import Agreement, CalendarException, CalendarHours, 
 from tuki.agreements.public_holidays import holiday_names
 from tuki.agreements.services import agreement_announce_change, agreement_record_change, calendar_announce_change
 from tuki.core.client_address import client_address
+from tuki.core.forms import MinutesField
 
 
 class ServiceCalendarForm(forms.ModelForm):
@@ -92,8 +94,25 @@ class ServiceCalendarAdmin(admin.ModelAdmin):
         calendar_announce_change(form.instance)
 
 
+# The targets count service hours (the agreement's calendar), so a day typed here is 24 of them.
+TARGET_HELP = gettext_lazy(
+    "For example 4 h, 1 h 30 min, 90 min, 1:30 or 2 d. Counted in service hours: 1 d is 24 service hours, "
+    "not one working day."
+)
+
+
+class SlaTargetForm(forms.ModelForm):
+    first_response_minutes = MinutesField(label=gettext_lazy("Response time"), help_text=TARGET_HELP)
+    resolution_minutes = MinutesField(label=gettext_lazy("Resolution time"), help_text=TARGET_HELP)
+
+    class Meta:
+        model = SlaTarget
+        fields = ["priority", "first_response_minutes", "resolution_minutes"]
+
+
 class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
+    form = SlaTargetForm
     extra = 0
     min_num = 1
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from tuki.core.durations import format_minutes, parse_minutes
 from tuki.core.errors import Refusal
 
 # The first, empty entry of a list one must choose from (Django's default is "---------").
@@ -32,6 +33,39 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
+
+
+DURATION_HELP = gettext_lazy("For example 4 h, 1 h 30 min, 90 min, 1:30 or 2 d. A day (d) is 24 hours.")
+
+
+class MinutesInput(forms.TextInput):
+    """A duration stored as whole minutes, shown as people write it ("40 h", "1 h 30 min")."""
+
+    def format_value(self, value: Any) -> str | None:
+        # Only a stored number is shown as a duration: text the user typed comes back as typed, so that a
+        # mistake can be corrected where it was made.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_minutes(value)
+        return super().format_value(value)
+
+
+class MinutesField(forms.Field):
+    """A duration typed as "40 h", "2 d", "1 h 30 min", "90 min" or "1:30" (also "40 t", "2 pv", "1 tim 30 min"),
+    cleaned to whole minutes. A day is 24 hours; see :mod:`tuki.core.durations`."""
+
+    widget = MinutesInput
+    default_error_messages = {"required": gettext_lazy("Enter a duration, for example 4 h or 90 min.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", DURATION_HELP)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        return parse_minutes(str(value))
 
 
 def refusal_text(error: Exception) -> str:

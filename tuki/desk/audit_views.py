@@ -13,6 +13,7 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from tuki.audit.models import Action, AuditEntry
 from tuki.audit.selectors import audit_entries
 from tuki.audit.services import audit_record
 from tuki.core.client_address import client_address
+from tuki.core.durations import format_minutes
 from tuki.core.pages import page_number
 from tuki.core.permissions import manager_required
 from tuki.core.spreadsheets import SafeCsvWriter
@@ -88,13 +90,22 @@ def _field(name: str) -> Field[Any, Any] | None:
     return None
 
 
+# The log keeps an SLA target's times in minutes; they read as the admin shows them ("4 h", "1 h 30 min").
+TARGET_LABELS: dict[str, str | Promise] = {
+    "first_response_minutes": gettext_lazy("Response time"),
+    "resolution_minutes": gettext_lazy("Resolution time"),
+}
+
+
 def _label(name: str) -> str:
     """A changed field's name as the admin shows it; an SLA target's with its priority."""
     if name.startswith("sla_target."):
         _prefix, priority, attribute = name.split(".", 2)
         target_field = getattr(SlaTarget, attribute, None)
         label = dict(Priority.choices).get(int(priority), priority) if priority.isdecimal() else priority
-        verbose = getattr(getattr(target_field, "field", None), "verbose_name", attribute)
+        verbose: object = TARGET_LABELS.get(attribute)
+        if verbose is None:
+            verbose = getattr(getattr(target_field, "field", None), "verbose_name", attribute)
         return f"{capfirst(str(verbose))} ({label})"
     field = _field(name)
     return capfirst(str(field.verbose_name)) if field is not None else name
@@ -107,6 +118,8 @@ def _value(name: str, value: object) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if name.startswith("sla_target.") and name.endswith("_minutes") and isinstance(value, int):
+        return format_minutes(value)
     field = _field(name)
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
     return str(choices.get(value, value))

@@ -44,7 +44,8 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
             ('<tr class="unread">' if marked else "<tr>")
             + f'<td><input type="checkbox" name="tickets" value="{ticket.pk}" id="pick-{ticket.pk}" '
             f'aria-label="{pick}"></td>'
-            f'<td>{unread if marked else ""}<a href="{link.replace(_SLOT, identifier)}">{identifier}</a> '
+            f'<td class="col-subject">{unread if marked else ""}'
+            f'<a href="{link.replace(_SLOT, identifier)}">{identifier}</a> '
             f"{escape(ticket.subject)}"
             f'<div class="muted small">{escape(ticket.requester.user.full_name)}</div></td>'
             f"<td>{escape(ticket.organisation.name)}</td>"

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuki.core.durations import format_minutes
 from tuki.sla.calendar import ExplainStep
 from tuki.sla.clock import PauseStep
 from tuki.tickets.deadlines import SlaStatus
@@ -25,15 +26,8 @@ class Line:
 
 
 def format_duration(delta: timedelta) -> str:
-    """Business time as people say it: "2 h 30 min", "45 min", "1 h"."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(_("%(hours)d h") % {"hours": hours})
-    if minutes or not hours:
-        parts.append(_("%(minutes)d min") % {"minutes": minutes})
-    text = " ".join(parts)
+    """Business time as people say it: "2 h 30 min", "45 min", "1 h" (as a duration field shows it back)."""
+    text = format_minutes(int(abs(delta).total_seconds() // 60))
     return f"−{text}" if delta < timedelta(0) else text
 
 
