@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -25,6 +25,10 @@ class Period:
 
     start: date
     end: date
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
 
 def _add_months(day: date, months: int) -> date:
