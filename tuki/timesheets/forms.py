@@ -11,7 +11,7 @@ from tuki.timesheets.models import MAX_MINUTES, WorkKind
 
 
 class TimeEntryForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 24 hours (1440 minutes) in one entry."))
     kind = forms.ChoiceField(label=_("Kind of work"), choices=WorkKind.choices)
     description = forms.CharField(
