@@ -21,7 +21,7 @@ from tuki.core.permissions import manager_required, staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import get_visible_or_404
 from tuki.tickets.selectors import ticket_for_action
-from tuki.timesheets.forms import CorrectionForm, TimeEntryForm
+from tuki.timesheets.forms import CorrectionForm, TimeEntryForm, chosen_day
 from tuki.timesheets.models import TimeEntry
 from tuki.timesheets.selectors import overview, ticket_time
 from tuki.timesheets.services import period_close, time_entry_correct, time_entry_log
@@ -31,10 +31,7 @@ from tuki.timesheets.terms import allowed_kinds
 
 def period_day(request: HttpRequest) -> date:
     """The day named by ``?period=`` (any day of the period, ISO), or today."""
-    try:
-        return date.fromisoformat(request.GET.get("period", ""))
-    except ValueError:
-        return timezone.localdate()
+    return chosen_day(request.GET) or timezone.localdate()
 
 
 @staff_required
@@ -104,18 +101,20 @@ def quota_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/quota.html", context)
 
 
+@staff_required  # the second step of login, as for every desk page
 @manager_required
 @require_POST
-def quota_period_close(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def quota_period_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    agreement = get_visible_or_404(user, Agreement, pk=agreement_id)
-    try:
-        start = date.fromisoformat(request.POST.get("period", ""))
-        period_close(actor=user, agreement=agreement, period_start=start, address=client_address(request))
-    except ValueError:
+    agreement = get_visible_or_404(user, Agreement, pk=pk)
+    start = chosen_day(request.POST)
+    if start is None:
         messages.error(request, _("Choose a period to close."))
+        return redirect("desk:quota")
+    try:
+        period_close(actor=user, agreement=agreement, period_start=start, address=client_address(request))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The period is closed for invoicing."))
-    return redirect(f"{reverse('desk:quota')}?period={request.POST.get('period', '')}")
+    return redirect(f"{reverse('desk:quota')}?period={start.isoformat()}")

@@ -43,6 +43,6 @@ urlpatterns = [
     path("requests/<str:identifier>/time/", time_views.ticket_time_page, name="ticket_time"),
     path("time/<int:pk>/correct/", time_views.time_entry_correct_view, name="time_correct"),
     path("quota/", time_views.quota_overview, name="quota"),
-    path("quota/<int:agreement_id>/close/", time_views.quota_period_close, name="quota_close"),
+    path("quota/<int:pk>/close/", time_views.quota_period_close, name="quota_close"),
     path("requests/<str:identifier>/files/<int:attachment_id>/", ticket_views.attachment, name="attachment"),
 ]

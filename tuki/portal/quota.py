@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,20 +13,14 @@ from tuki.accounts.auth import acting_user
 from tuki.agreements.models import Agreement
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
+from tuki.timesheets.forms import chosen_day
 from tuki.timesheets.selectors import period_entries, period_summary
-
-
-def _day(request: HttpRequest) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("period", ""))
-    except ValueError:
-        return timezone.localdate()
 
 
 @contact_required
 def quota(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    day = _day(request)
+    day = chosen_day(request.GET) or timezone.localdate()
     agreement = (
         visible_to(user, Agreement.objects.in_force(day)).select_related("organisation", "service_calendar").first()
     )

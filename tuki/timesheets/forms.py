@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -35,3 +37,16 @@ class CorrectionForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes to reverse"), required=False, min_value=1, help_text=_("Empty: the whole entry.")
     )
+
+
+class PeriodForm(forms.Form):
+    """``?period=``: any day of the period to show or close, as an ISO date."""
+
+    period = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+def chosen_day(data: Mapping[str, Any]) -> date | None:
+    """The day a page's ``period`` parameter names, or None when it names none (or nonsense)."""
+    form = PeriodForm(data)
+    day: date | None = form.cleaned_data["period"] if form.is_valid() else None
+    return day
