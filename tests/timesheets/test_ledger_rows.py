@@ -31,14 +31,14 @@ log_step = st.tuples(
 )
 correct_step = st.tuples(st.just("correct"), st.integers(0, 50), st.none(), st.one_of(st.none(), st.integers(1, 300)))
 close_step = st.tuples(st.just("close"), st.none(), st.none(), st.none())
-steps = st.lists(st.one_of(log_step, correct_step, close_step), min_size=1, max_size=25)
+steps = st.lists(st.one_of(log_step, correct_step, close_step), min_size=1, max_size=30)
 
 
 class Rollback(Exception):
     pass
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps, cap=st.one_of(st.none(), st.integers(1, 10)))
 def test_balances_are_the_sums_of_the_rows(
     steps: list[tuple[Any, ...]], cap: int | None, agent: Any, manager: Any, request_a: Any
@@ -66,6 +66,7 @@ def _run(steps: list[tuple[Any, ...]], cap: int | None, agent: Any, manager: Any
         hourly_rate=Decimal(95),
     )
     closed: dict[date, ledger.Balance] = {}
+    frozen_rows: dict[date, int] = {}
     for action, first, second, third in steps:
         try:
             if action == "log":
@@ -87,6 +88,7 @@ def _run(steps: list[tuple[Any, ...]], cap: int | None, agent: Any, manager: Any
                 if start < date(2027, 3, 1):
                     period_close(actor=manager, agreement=agreement, period_start=start, now=NOW)
                     closed[start] = agreement_balances(agreement, start)[-1]
+                    frozen_rows[start] = TimeEntry.objects.filter(period_start=start).count()
         except ValidationError:
             pass  # a refused step (a closed period, too much reversed) writes nothing
     balances = agreement_balances(agreement, MONTHS[-1])
@@ -101,6 +103,7 @@ def _run(steps: list[tuple[Any, ...]], cap: int | None, agent: Any, manager: Any
         carried = balance.carried_out
     for start, frozen in closed.items():
         assert next(b for b in balances if b.period.start == start) == frozen
+        assert TimeEntry.objects.filter(period_start=start).count() == frozen_rows[start]
     for entry in TimeEntry.objects.filter(corrects__isnull=False).select_related("corrects"):
         assert entry.late == (entry.period_start != entry.corrects.period_start)
         assert entry.period_start >= entry.corrects.period_start

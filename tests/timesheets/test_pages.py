@@ -174,3 +174,13 @@ def test_the_request_time_page_queries_do_not_grow(client: Any, agent: Any, requ
     for _ in range(15):
         _log(agent, request_a, minutes=5)
     assert _count(client, path) == few
+
+
+def test_the_admin_shows_the_account_manager_and_the_carry_over(client: Any, manager: Any, request_a: Any) -> None:
+    client.force_login(manager)
+    organisation = client.get(f"/admin/accounts/organisation/{request_a.organisation_id}/change/").content.decode()
+    assert 'name="account_manager"' in organisation and "Maija Manageri" in organisation
+    assert "Anna Asiakas" not in organisation  # only staff can be account managers
+    agreement = client.get(f"/admin/agreements/agreement/{request_a.agreement_id}/change/").content.decode()
+    assert 'name="carry_over"' in agreement and 'name="carry_over_cap_hours"' in agreement
+    assert 'value="quarter"' in agreement
