@@ -26,7 +26,7 @@ LAYERS: list[list[str]] = [
     ["tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings"],
     ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api"],
     ["tuki.mail"],
-    ["tuki.handbook"],
+    ["tuki.handbook", "tuki.timesheets"],
     ["tuki.sla"],
     ["tuki.tickets"],
     ["tuki.agreements"],
@@ -35,12 +35,12 @@ LAYERS: list[list[str]] = [
     # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
     ["tuki.audit"],
     ["tuki.sla.clock"],
-    ["tuki.sla.calendar"],
+    ["tuki.sla.calendar", "tuki.timesheets.ledger"],
     ["tuki.core", "tuki"],
 ]
 FACES = {"tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings", "tuki.desk", "tuki.portal", "tuki.demo"}
 FACES |= {"tuki.api", "tuki.mail"}
-ENGINES = {"tuki.sla.calendar", "tuki.sla.clock"}
+ENGINES = {"tuki.sla.calendar", "tuki.sla.clock", "tuki.timesheets.ledger"}
 
 # Inside a domain package, by the module's name: lower numbers may import higher ones, not the reverse.
 FACE_KINDS = ("views", "desk_views", "urls", "desk_urls", "admin", "forms", "templatetags", "management")

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tuki.agreements",
     "tuki.sla",
     "tuki.tickets",
+    "tuki.timesheets",
     "tuki.mail",
     "tuki.mail.intake",
     "tuki.handbook",

@@ -10,6 +10,7 @@ from tuki.accounts.services import (
     contact_create,
     contact_deactivate,
     contact_reactivate,
+    organisation_create,
     user_update_preferences,
     user_update_profile,
 )
@@ -55,3 +56,11 @@ def test_own_settings_are_checked_before_they_are_written(agent: Any) -> None:
     user_update_preferences(actor=agent, user=agent, language="en", on_duty=False, sla_digest=True)
     agent.refresh_from_db()
     assert (agent.language, agent.on_duty, agent.sla_digest) == ("en", False, True)
+
+
+def test_the_account_manager_is_one_of_the_supplier_staff(agent: Any, anna: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        organisation_create(name="Org C Oy", account_manager=anna)
+    assert "account_manager" in error.value.message_dict
+    assert not Organisation.objects.filter(name="Org C Oy").exists()
+    assert organisation_create(name="Org C Oy", account_manager=agent).account_manager == agent

@@ -167,6 +167,8 @@ def test_agreement_change_in_the_admin(client: Client, manager: User, agreement_
         "reopen_window_days": "14",
         "quota_hours": "20",
         "quota_period": agreement_a.quota_period,
+        "carry_over": "none",
+        "carry_over_cap_hours": "0",
         "hourly_rate": "95.00",
         "contact_visibility": agreement_a.contact_visibility,
         "targets-TOTAL_FORMS": str(len(targets)),

@@ -22,7 +22,7 @@ class BusinessUnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "business_id", "is_active"]
+    list_display = ["name", "business_id", "account_manager", "is_active"]
     search_fields = ["name", "business_id"]
     inlines = [BusinessUnitInline]
 

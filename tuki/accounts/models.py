@@ -22,6 +22,16 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     business_id = models.CharField(_("business ID"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_accounts",
+        limit_choices_to={"role__in": ["agent", "manager"], "is_active": True},
+        verbose_name=_("account manager"),
+        help_text=_("The supplier's staff member responsible for this customer; hears of its quota use."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     ORGANISATION_PATH: ClassVar[str] = "pk"

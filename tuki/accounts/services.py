@@ -15,8 +15,10 @@ from tuki.audit.services import audit_record
 
 
 @transaction.atomic
-def organisation_create(*, name: str, business_id: str = "") -> Organisation:
-    organisation = Organisation(name=name, business_id=business_id)
+def organisation_create(*, name: str, business_id: str = "", account_manager: User | None = None) -> Organisation:
+    if account_manager is not None and not account_manager.is_supplier_staff:
+        raise ValidationError({"account_manager": _("The account manager must be one of the supplier's staff.")})
+    organisation = Organisation(name=name, business_id=business_id, account_manager=account_manager)
     organisation.full_clean()
     organisation.save()
     return organisation

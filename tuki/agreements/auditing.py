@@ -35,6 +35,8 @@ def agreement_terms(agreement_id: int | None) -> dict[str, object] | None:
         "reopen_window_days": agreement.reopen_window_days,
         "quota_hours": _text(agreement.quota_hours),
         "quota_period": agreement.quota_period,
+        "carry_over": agreement.carry_over,
+        "carry_over_cap_hours": _text(agreement.carry_over_cap_hours),
         "hourly_rate": _text(agreement.hourly_rate),
         "contact_visibility": agreement.contact_visibility,
         "environments": sorted(str(environment) for environment in agreement.environments.all()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -117,7 +118,15 @@ class CalendarException(models.Model):
 
 class QuotaPeriod(models.TextChoices):
     MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
     YEAR = "year", _("per year")
+
+
+class CarryOver(models.TextChoices):
+    """What happens to a period's unused maintenance hours."""
+
+    NONE = "none", _("unused hours lapse")
+    CAPPED = "capped", _("unused hours carry over to the next period, up to a cap")
 
 
 class ContactVisibility(models.TextChoices):
@@ -175,6 +184,17 @@ class Agreement(models.Model):
     quota_period = models.CharField(
         _("quota period"), max_length=10, choices=QuotaPeriod.choices, default=QuotaPeriod.MONTH
     )
+    carry_over = models.CharField(
+        _("carry-over of unused hours"), max_length=10, choices=CarryOver.choices, default=CarryOver.NONE
+    )
+    carry_over_cap_hours = models.DecimalField(
+        _("carry-over cap (hours)"),
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("At most this many unused hours move to the next period."),
+    )
     hourly_rate = models.DecimalField(
         _("hourly rate beyond the quota (EUR)"),
         max_digits=8,
@@ -205,6 +225,10 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.organisation.name}"
+
+    def clean(self) -> None:
+        if self.carry_over == CarryOver.CAPPED and not self.carry_over_cap_hours:
+            raise ValidationError({"carry_over_cap_hours": _("Give the most hours that may carry over.")})
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

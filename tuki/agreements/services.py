@@ -20,6 +20,7 @@ from tuki.agreements.models import (
     Agreement,
     CalendarException,
     CalendarHours,
+    CarryOver,
     ContactVisibility,
     ServiceCalendar,
     SlaTarget,
@@ -104,6 +105,8 @@ def agreement_save(
     reopen_window_days: int = 14,
     quota_hours: Decimal = Decimal(0),
     quota_period: str = "month",
+    carry_over: str = CarryOver.NONE,
+    carry_over_cap_hours: Decimal = Decimal(0),
     hourly_rate: Decimal = Decimal(0),
     environments: Iterable[Environment] = (),
     address: str = "",
@@ -123,6 +126,8 @@ def agreement_save(
     agreement.reopen_window_days = reopen_window_days
     agreement.quota_hours = quota_hours
     agreement.quota_period = quota_period
+    agreement.carry_over = carry_over
+    agreement.carry_over_cap_hours = carry_over_cap_hours
     agreement.hourly_rate = hourly_rate
     agreement.contact_visibility = contact_visibility
     agreement.full_clean()

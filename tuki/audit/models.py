@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     AUTHENTICATOR_REMOVED = "authenticator_removed", _("Authenticator removed")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
     SECOND_STEP_FAILED = "second_step_failed", _("Failed second step")
+    PERIOD_CLOSED = "period_closed", _("Quota period closed")
 
 
 _Row = TypeVar("_Row", bound=models.Model)

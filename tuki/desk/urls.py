@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from tuki.desk import audit_views, mail_views, phone, ticket_forms, ticket_views, views
+from tuki.desk import audit_views, mail_views, phone, ticket_forms, ticket_views, time_views, views
 
 app_name = "desk"
 
@@ -41,5 +41,9 @@ urlpatterns = [
     _ticket_action("merge", ticket_forms.MergeForm),
     _ticket_action("link_article", ticket_forms.LinkArticleForm),
     _ticket_action("unlink_article", ticket_forms.UnlinkArticleForm),
+    path("requests/<str:identifier>/time/", time_views.ticket_time_page, name="ticket_time"),
+    path("time/<int:pk>/correct/", time_views.time_entry_correct_view, name="time_correct"),
+    path("quota/", time_views.quota_overview, name="quota"),
+    path("quota/<int:pk>/close/", time_views.quota_period_close, name="quota_close"),
     path("requests/<str:identifier>/files/<int:attachment_id>/", ticket_views.attachment, name="attachment"),
 ]

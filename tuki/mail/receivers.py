@@ -6,9 +6,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tuki.mail.tasks import notify_event, send_sla_notice
+from tuki.mail.tasks import notify_event, quota_notice, send_sla_notice
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
+from tuki.timesheets.signals import quota_notice_recorded
 
 
 @receiver(event_recorded)
@@ -19,3 +20,8 @@ def _notify_of_event(*, event_ids: tuple[int, ...], **kwargs: Any) -> None:
 @receiver(notice_recorded)
 def _send_sla_notice(*, notice_id: int, **kwargs: Any) -> None:
     send_sla_notice(notice_id)
+
+
+@receiver(quota_notice_recorded)
+def _send_quota_notice(*, notice_id: int, **kwargs: Any) -> None:
+    quota_notice(notice_id)

@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.mail.answers import send_automatic_answer
 from tuki.mail.notifications import send_event_notifications
+from tuki.mail.quota_notices import send_quota_notice
 from tuki.mail.sla_notices import send_digests, send_notice
 
 
@@ -31,6 +32,11 @@ def answer_inbound(inbound_id: int) -> None:
 @db_task(retries=3, retry_delay=300)
 def send_sla_notice(notice_id: int) -> None:
     send_notice(notice_id)
+
+
+@db_task(retries=3, retry_delay=300)
+def quota_notice(notice_id: int) -> None:
+    send_quota_notice(notice_id)
 
 
 @db_periodic_task(crontab(minute="0"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import profile, requests, views
+from tuki.portal import profile, quota, requests, views
 
 app_name = "portal"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.dashboard, name="dashboard"),
     path("portal/agreement/", views.agreement, name="agreement"),
+    path("portal/quota/", quota.quota, name="quota"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),
     path("portal/requests/", requests.request_list, name="requests"),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TimesheetsConfig(AppConfig):
+    name = "tuki.timesheets"
+    verbose_name = _("Time and the maintenance quota")

@@ -1,0 +1,125 @@
+"""The maintenance quota's arithmetic: periods, and each period's balance from the minutes logged in it.
+
+Plain values only, no Django: the selectors read the sums from the database and ask this module, and the property
+tests check it against the rows themselves. Every amount is in whole minutes, so that balances add up exactly; the
+agreement's hours become minutes once, rounded half up (:func:`hours_to_minutes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+MONTHS_IN = {MONTH: 1, QUARTER: 3, YEAR: 12}
+# The kinds of work; only maintenance draws on the quota (the fee covers the help desk and on-call services).
+HELP_DESK, MAINTENANCE, ADDITIONAL = "help_desk", "maintenance", "additional"
+THRESHOLDS = (80, 100)  # per cent of a period's included hours at which the customer is warned
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A quota period: ``start`` inclusive, ``end`` exclusive, both the first day of a month."""
+
+    start: date
+    end: date
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_of(day: date, length: str) -> Period:
+    """The period of ``length`` (month, quarter or year) that holds ``day``: calendar periods, not anniversaries."""
+    months = MONTHS_IN[length]
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    return Period(start, _add_months(start, months))
+
+
+def periods_between(first: date, last: date, length: str) -> list[Period]:
+    """Every period from the one holding ``first`` to the one holding ``last``, in order."""
+    period, final = period_of(first, length), period_of(last, length)
+    found = []
+    while period <= final:
+        found.append(period)
+        period = Period(period.end, _add_months(period.end, MONTHS_IN[length]))
+    return found
+
+
+def hours_to_minutes(hours: Decimal) -> int:
+    return int((hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One period of the quota. ``included`` is the quota plus what was carried in; ``remaining`` and ``over`` are
+    never both above zero; ``carried_out`` is what the next period gets."""
+
+    period: Period
+    quota: int
+    carried_in: int
+    used: int
+    carried_out: int
+
+    @property
+    def included(self) -> int:
+        return self.quota + self.carried_in
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.included - self.used)
+
+    @property
+    def over(self) -> int:
+        return max(0, self.used - self.included)
+
+    @property
+    def percent(self) -> int:
+        """How much of the included time is used, in whole per cent (rounded down, so 80 means at least 80 %)."""
+        if self.included <= 0:
+            return 100 if self.used > 0 else 0
+        return max(0, self.used) * 100 // self.included
+
+
+def carry(unused: int, cap: int | None) -> int:
+    """What of a period's unused minutes moves on: nothing without a policy (``cap`` None), else up to the cap."""
+    if cap is None:
+        return 0
+    return max(0, min(unused, cap))
+
+
+def balances(
+    *, periods: Sequence[Period], quota: int, carry_cap: int | None, used: Mapping[date, int]
+) -> list[Balance]:
+    """The balance of each period in order; ``used`` maps a period's start to its maintenance minutes."""
+    found = []
+    carried = 0
+    for period in periods:
+        balance = Balance(period=period, quota=quota, carried_in=carried, used=used.get(period.start, 0), carried_out=0)
+        carried = carry(balance.remaining, carry_cap)
+        found.append(Balance(period, quota, balance.carried_in, balance.used, carried))
+    return found
+
+
+def thresholds_reached(balance: Balance) -> list[int]:
+    """The warning levels a period's maintenance use has reached; none where the period includes no time."""
+    if balance.included <= 0:
+        return []
+    return [level for level in THRESHOLDS if balance.used * 100 >= level * balance.included]
+
+
+def sum_by_period(rows: Iterable[tuple[date, str, int]]) -> dict[date, dict[str, int]]:
+    """Minutes per period start and kind, from (period start, kind, minutes) rows."""
+    totals: dict[date, dict[str, int]] = {}
+    for start, kind, minutes in rows:
+        by_kind = totals.setdefault(start, {})
+        by_kind[kind] = by_kind.get(kind, 0) + minutes
+    return totals

@@ -1,0 +1,151 @@
+"""Time logged on requests, the quota periods a manager has closed, and the quota warnings sent.
+
+Time entries are a ledger: rows are only ever added. A mistake is undone by a correction, a negative entry that
+names the entry it corrects and says why, so that every figure can be recomputed from the rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuki.accounts.models import Organisation
+from tuki.agreements.models import Agreement
+from tuki.tickets.models import Ticket
+from tuki.timesheets import ledger
+
+APPEND_ONLY = "Time entries are append-only: correct an entry with a reversing one."
+MAX_MINUTES = 24 * 60
+
+
+class WorkKind(models.TextChoices):
+    HELP_DESK = ledger.HELP_DESK, _("Help desk / on-call services")
+    MAINTENANCE = ledger.MAINTENANCE, _("Maintenance")
+    ADDITIONAL = ledger.ADDITIONAL, _("Additional work")
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Bulk updates and deletes would bypass the model's guard; the ledger must not change by any path."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self) -> Any:
+        raise ValueError(APPEND_ONLY)
+
+
+class TimeEntry(models.Model):
+    """Minutes of one kind of work on a request, done on one day (a date in the agreement's time zone)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries")
+    # Kept on the row so that a period's sums are one aggregate over an index, without joining the requests.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="time_entries", db_index=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    minutes = models.IntegerField(_("minutes"))
+    kind = models.CharField(_("kind of work"), max_length=16, choices=WorkKind.choices)
+    description = models.CharField(_("description for the customer"), max_length=500, blank=True)
+    internal_note = models.CharField(_("internal note"), max_length=500, blank=True)
+    # The first day of the quota period the entry counts in: the day's own period, or for a correction made after
+    # that period closed, the next open one (``late``).
+    period_start = models.DateField(_("period"))
+    late = models.BooleanField(_("late correction"), default=False)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections", verbose_name=_("corrects")
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
+
+    class Meta:
+        ordering = ["day", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["agreement", "period_start", "kind"], name="time_entry_ledger"),
+            models.Index(fields=["organisation", "period_start"], name="time_entry_customer_period"),
+            models.Index(fields=["ticket", "day"], name="time_entry_ticket_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(corrects__isnull=True, minutes__gt=0, minutes__lte=MAX_MINUTES))
+                | Q(corrects__isnull=False, minutes__lt=0, minutes__gte=-MAX_MINUTES),
+                name="time_entry_minutes_by_role",
+            ),
+        ]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.minutes} min"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(APPEND_ONLY)
+
+
+class ClosedPeriod(models.Model):
+    """A quota period closed for invoicing: its entries are frozen from then on."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="closed_periods")
+    start = models.DateField(_("period"))
+    end = models.DateField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(default=timezone.now)
+
+    ORGANISATION_PATH: ClassVar[str] = "agreement__organisation"
+
+    class Meta:
+        ordering = ["agreement", "start"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "start"], name="closed_period_unique")]
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.start}"
+
+
+class QuotaWarning(models.Model):
+    """A period's maintenance use reached a level (80 or 100 %). The unique row is the claim: one per level and
+    period, however many processes log time at once."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "period_start", "level"], name="quota_warning_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.period_start} {self.level} %"
+
+
+class QuotaNotice(models.Model):
+    """The mail of one warning to one person; ``sent_at`` is set by the conditional update that claims it."""
+
+    warning = models.ForeignKey(QuotaWarning, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["warning", "recipient"], name="quota_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.warning} -> {self.recipient_id}"

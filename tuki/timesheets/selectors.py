@@ -1,0 +1,108 @@
+"""Reads of time and the quota. The database sums the minutes (one aggregate per page, whatever the number of
+entries) and :mod:`tuki.timesheets.ledger` turns the sums into balances."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet, Sum
+
+from tuki.accounts.models import User
+from tuki.agreements.models import Agreement
+from tuki.core.scoping import visible_to
+from tuki.tickets.models import Ticket
+from tuki.timesheets import ledger
+from tuki.timesheets.models import ClosedPeriod, TimeEntry, WorkKind
+from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
+
+
+def _sums(agreement_ids: Iterable[int], through: date) -> dict[int, dict[date, dict[str, int]]]:
+    """Minutes per agreement, period start and kind, for every period up to ``through``: one query."""
+    rows = (
+        TimeEntry.objects.filter(agreement_id__in=list(agreement_ids), period_start__lte=through)
+        .values("agreement_id", "period_start", "kind")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    found: dict[int, dict[date, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        found[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
+    return found
+
+
+def _balances(agreement: Agreement, through: date, sums: dict[date, dict[str, int]]) -> list[ledger.Balance]:
+    periods = ledger.periods_between(first_period(agreement).start, through, agreement.quota_period)
+    used = {start: by_kind.get(WorkKind.MAINTENANCE, 0) for start, by_kind in sums.items()}
+    return ledger.balances(periods=periods, quota=quota_minutes(agreement), carry_cap=carry_cap(agreement), used=used)
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """One agreement's period: its balance, the minutes of each kind, and whether it is closed."""
+
+    agreement: Agreement
+    balance: ledger.Balance
+    minutes: dict[str, int]
+    closed: bool
+
+    @property
+    def warned(self) -> bool:
+        return self.balance.percent >= ledger.THRESHOLDS[0]
+
+
+def period_summary(agreement: Agreement, day: date) -> PeriodSummary:
+    """The period of ``agreement`` that holds ``day``, with the carry-over from every period before it."""
+    period = period_of(agreement, day)
+    sums = _sums([agreement.pk], period.start).get(agreement.pk, {})
+    balance = _balances(agreement, period.start, sums)[-1]
+    closed = ClosedPeriod.objects.filter(agreement=agreement, start=period.start).exists()
+    return PeriodSummary(agreement, balance, sums.get(period.start, {}), closed)
+
+
+def agreement_balances(agreement: Agreement, through: date) -> list[ledger.Balance]:
+    """Every period of the agreement from its first to the one that holds ``through``."""
+    period = period_of(agreement, through)
+    return _balances(agreement, period.start, _sums([agreement.pk], period.start).get(agreement.pk, {}))
+
+
+def overview(day: date) -> list[PeriodSummary]:
+    """Every customer's agreement in force on ``day``, with the period holding it: three queries in all."""
+    agreements = list(Agreement.objects.in_force(day).select_related("organisation", "service_calendar"))
+    latest: dict[int, Agreement] = {}
+    for agreement in agreements:  # the latest-starting agreement of a customer governs
+        current = latest.get(agreement.organisation_id)
+        if current is None or agreement.valid_from > current.valid_from:
+            latest[agreement.organisation_id] = agreement
+    chosen = sorted(latest.values(), key=lambda a: a.organisation.name)
+    sums = _sums([a.pk for a in chosen], day) if chosen else {}
+    starts = {a.pk: period_of(a, day).start for a in chosen}
+    closed = set(ClosedPeriod.objects.filter(agreement__in=chosen).values_list("agreement_id", "start"))
+    summaries = []
+    for agreement in chosen:
+        own = sums.get(agreement.pk, {})
+        balance = _balances(agreement, starts[agreement.pk], own)[-1]
+        is_closed = (agreement.pk, starts[agreement.pk]) in closed
+        summaries.append(PeriodSummary(agreement, balance, own.get(starts[agreement.pk], {}), is_closed))
+    return summaries
+
+
+def closed_starts(agreement: Agreement) -> set[date]:
+    return set(ClosedPeriod.objects.filter(agreement=agreement).values_list("start", flat=True))
+
+
+def period_entries(user: User, agreement: Agreement, period_start: date) -> QuerySet[TimeEntry]:
+    """The entries of one period that ``user`` may see, with their requests, oldest first."""
+    entries = TimeEntry.objects.filter(agreement=agreement, period_start=period_start)
+    return visible_to(user, entries).select_related("ticket", "author").order_by("day", "created_at", "pk")
+
+
+def ticket_time(user: User, ticket: Ticket) -> tuple[list[TimeEntry], dict[str, int]]:
+    """A request's entries that ``user`` may see, and their minutes by kind (corrections included)."""
+    entries = list(visible_to(user, TimeEntry).filter(ticket=ticket).select_related("author").order_by("day", "pk"))
+    totals: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        totals[entry.kind] += entry.minutes
+    return entries, dict(totals)

@@ -1,0 +1,9 @@
+"""What the time domain announces: ``quota_notice_recorded`` (with ``notice_id``) once a warning that a period's
+maintenance use reached 80 % or 100 % has committed for one person. The mail channel subscribes
+(:mod:`tuki.mail.receivers`)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+quota_notice_recorded = Signal()
