@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.timesheets.conftest import NOW
 from tuki.audit.models import Action, AuditEntry
-from tuki.timesheets.models import ClosedPeriod, TimeEntry
 from tuki.tickets.services import ticket_create
+from tuki.timesheets.models import ClosedPeriod, TimeEntry
 from tuki.timesheets.services import time_entry_log
 
 pytestmark = pytest.mark.django_db
