@@ -15,6 +15,7 @@ from tuki.agreements.models import Priority
 from tuki.environments.models import Environment
 from tuki.tickets.models import EventKind, Kind, State, Ticket
 from tuki.tickets.services import ticket_create, ticket_transition
+from tuki.timesheets.models import TimeEntry, WorkKind
 
 
 @pytest.fixture
@@ -180,3 +181,35 @@ def test_the_customers_moves_are_confirmed_in_their_language(
     other = ticket_create(actor=anna, requester=anna.contact, subject="Another")
     page = client.post(f"/portal/requests/{other.identifier}/transition/", {"to": State.CANCELLED}, follow=True)
     assert "Tukipyyntö on peruttu." in _messages(page.content.decode())
+
+
+def test_the_act_logs_its_time_in_the_same_submit(desk: Client, agent: Any, request_a: Ticket) -> None:
+    data = _as_shown(request_a, body="Restarted the service.", to=State.WAITING, time_spent="1 h 15 min")
+    said = _messages(_handle(desk, request_a, data))
+    assert "Time logged: 1 h 15 min." in said
+    (entry,) = TimeEntry.objects.filter(ticket=request_a)
+    assert (entry.minutes, entry.kind, entry.author_id) == (75, WorkKind.HELP_DESK, agent.pk)
+    request_a.refresh_from_db()
+    assert request_a.state == State.WAITING
+
+
+def test_time_the_agreement_does_not_cover_refuses_the_whole_act(
+    desk: Client, request_a: Ticket, agreement_a: Any
+) -> None:
+    agreement_a.hourly_rate = 0
+    agreement_a.save(update_fields=["hourly_rate"])
+    data = _as_shown(
+        request_a, body="Built the report.", to=State.WAITING, time_spent="2 h", work_kind=WorkKind.ADDITIONAL
+    )
+    page = _handle(desk, request_a, data)
+    assert "message-error" in page
+    request_a.refresh_from_db()
+    assert request_a.state == State.NEW
+    assert list(request_a.events.values_list("kind", flat=True)) == [EventKind.CREATED]
+    assert not TimeEntry.objects.filter(ticket=request_a).exists()
+
+
+def test_time_that_is_not_a_duration_is_refused_with_the_act(desk: Client, request_a: Ticket) -> None:
+    page = _handle(desk, request_a, _as_shown(request_a, body="Checked.", time_spent="soon"))
+    assert "message-error" in page
+    assert list(request_a.events.values_list("kind", flat=True)) == [EventKind.CREATED]

@@ -9,14 +9,17 @@ from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import Contact, User
 from tuki.accounts.selectors import active_staff
 from tuki.agreements.models import Priority
-from tuki.core.forms import CHOOSE, MultipleFileField
+from tuki.core.durations import format_minutes
+from tuki.core.forms import CHOOSE, MinutesField, MultipleFileField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.handbook.models import Article
@@ -34,6 +37,8 @@ from tuki.tickets.services import (
     ticket_transition,
     ticket_update,
 )
+from tuki.timesheets.models import WorkKind
+from tuki.timesheets.services import time_entry_log
 
 
 class Step(NamedTuple):
@@ -251,6 +256,11 @@ class HandleForm(TicketForm):
     kind = UpdateForm.base_fields["kind"]
     environment = UpdateForm.base_fields["environment"]
     assign_to_me = forms.BooleanField(required=False)  # shown, ticked, on requests nobody has yet
+    # The time the act took, logged with it: one submit for the work and its hours.
+    time_spent = MinutesField(required=False)
+    work_kind = forms.ChoiceField(
+        choices=WorkKind.choices, required=False, error_messages=_choose(gettext_lazy("Choose the kind of work."))
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -261,20 +271,31 @@ class HandleForm(TicketForm):
         data = self.cleaned_data
         reply = data["audience"] == "reply"
         assignee: User | None = data["assignee"]
-        after = ticket_handle(
-            actor=self.user,
-            ticket=self.ticket,
-            body=data["body"],
-            public=reply,
-            files=data["attachments"],
-            to=data["to"],
-            assignee=assignee,
-            priority=data["priority"],
-            kind=data["kind"],
-            environment=data["environment"],
-            assign_to_me=data["assign_to_me"],
-        )
+        with transaction.atomic():  # the time is refused with the act, and the act with the time
+            after = ticket_handle(
+                actor=self.user,
+                ticket=self.ticket,
+                body=data["body"],
+                public=reply,
+                files=data["attachments"],
+                to=data["to"],
+                assignee=assignee,
+                priority=data["priority"],
+                kind=data["kind"],
+                environment=data["environment"],
+                assign_to_me=data["assign_to_me"],
+            )
+            if data["time_spent"]:
+                time_entry_log(
+                    actor=self.user,
+                    ticket=after,
+                    day=timezone.localdate(),
+                    minutes=data["time_spent"],
+                    kind=data["work_kind"] or WorkKind.HELP_DESK,
+                )
         said = what_changed(self.ticket, after)
+        if data["time_spent"]:
+            said.append(_("Time logged: %(time)s.") % {"time": format_minutes(data["time_spent"])})
         if data["body"].strip():
             said.insert(0, _("Reply sent.") if reply else _("Note saved."))
         return " ".join(said) or _("Nothing was changed.")

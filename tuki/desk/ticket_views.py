@@ -28,6 +28,7 @@ from tuki.tickets.lifecycle import STAFF, TRANSITIONS
 from tuki.tickets.models import EventKind, Kind, State
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_mark_read
+from tuki.timesheets.models import WorkKind
 
 
 @staff_required
@@ -56,6 +57,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
             "assignee": select_options([("", _("Nobody")), *staff_choices()], ticket.assignee_id or ""),
             "priority": select_options(Priority.choices, ticket.priority),
             "kind": select_options(Kind.choices, ticket.kind),
+            "work_kind": select_options(WorkKind.choices, WorkKind.HELP_DESK),
             "environment": select_options(
                 [("", "–"), *environment_choices(ticket.organisation_id)], ticket.environment_id or ""
             ),
