@@ -44,7 +44,7 @@ def test_manager_reads_the_audit_log(
     expect(page.locator("h1")).to_have_text("Tapahtumaloki")
     rows = page.locator("table.data tbody tr")
     expect(rows.nth(0)).to_contain_text("Sopimus muuttui")
-    expect(rows.nth(0)).to_contain_text(": 30 → 15")
+    expect(rows.nth(0)).to_contain_text(": 30 min → 15 min")
     expect(rows.nth(1)).to_contain_text("Kirjautui sisään")
     expect(rows.nth(2)).to_contain_text("Epäonnistunut kirjautuminen")
     screenshot(page, "desk-audit-fi")
