@@ -4,7 +4,7 @@ numpy (the SLA engine's array form, for recomputing thousands of deadlines in th
 library (every country it knows, to compute one) each add 10-20 MB to a process for good. A web worker answering
 the desk's and the portal's pages must never import them; this runs one in a process of its own and looks.
 qrcode (the QR code of the two-step enrolment page) and webauthn with cbor2 (security keys) are needed only on
-the pages of the second step.
+the pages of the second step, and dkimpy with dnspython (checking senders' signatures) only by the mail intake.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.conf import settings
 
 from tuki.tickets.services import ticket_create
 
-HEAVY = ["numpy", "holidays", "qrcode", "webauthn", "cbor2"]
+HEAVY = ["numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns"]
 
 SCRIPT = """
 import json, sys

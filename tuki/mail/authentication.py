@@ -24,8 +24,6 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-import dkim
-
 DnsLookup = Callable[..., bytes | None]
 
 MAX_SIGNATURES = 5  # each one may cost a DNS look-up and an RSA verification
@@ -94,6 +92,9 @@ def parse_authentication_results(value: str) -> tuple[str, list[tuple[str, str, 
 def verify_dkim(raw: bytes, domain: str, *, dnsfunc: DnsLookup | None = None) -> Verdict:
     """Verify the message's DKIM signatures (at most MAX_SIGNATURES): passed if one that covers the From header
     and the whole body verifies and is aligned with ``domain``."""
+    # Imported here: dkimpy brings dnspython and cryptography, some 14 MB that only the mail intake needs.
+    import dkim
+
     try:
         checker = dkim.DKIM(raw, minkey=1024, timeout=5)
     except dkim.DKIMException as exc:
