@@ -134,3 +134,21 @@ class ChangeEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def move(self) -> tuple[str, str] | None:
+        """The labels of the states a transition went from and to."""
+        if self.kind != "transition":
+            return None
+        return str(ChangeState(self.data["from"]).label), str(ChangeState(self.data["to"]).label)
+
+
+EVENT_LABELS = {
+    "created": _("Recorded"),
+    "transition": _("State changed"),
+    "acknowledged": _("Acknowledged by the customer"),
+}
