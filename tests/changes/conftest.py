@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tuki.accounts.models import Organisation, User
 from tuki.changes.models import Change, ChangeKind
@@ -13,6 +14,13 @@ from tuki.environments.services import component_add, environment_create
 
 BUILT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 WINDOW = (datetime(2026, 3, 3, 18, tzinfo=UTC), datetime(2026, 3, 3, 20, tzinfo=UTC))
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(_default_language: Any) -> Any:
+    """The services' refusals are matched in English here; the pages' tests read them in the user's language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_a_contact_who_is_no_customer_manager_cannot_approve(client: Client, aar
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert proposed.state == "proposed"
-    assert "Only a customer manager" in client.get(response.url).content.decode()
+    assert "Vain asiakkaan vastuuhenkilö voi hyväksyä" in client.get(response.url).content.decode()
 
 
 def test_the_portal_makes_no_staff_moves(client: Client, anna: User, proposed: Change) -> None:
@@ -87,7 +87,7 @@ def test_desk_refuses_an_unapproved_normal_change_with_its_reason(
 ) -> None:
     client.force_login(agent)
     response = _move(client, "desk", proposed, "implemented")
-    assert "must be approved by the customer" in client.get(response.url).content.decode()
+    assert "Asiakkaan on hyväksyttävä normaali muutos" in client.get(response.url).content.decode()
     proposed.refresh_from_db()
     assert proposed.state == "proposed"
 
@@ -109,7 +109,7 @@ def test_a_request_spawns_a_change_on_the_desk(
         "planned_end": "2026-03-03 17:00",
     }
     page = client.post(url, form).content.decode()
-    assert "ends before it starts" in page
+    assert "päättyy ennen kuin se alkaa" in page
     assert Change.objects.count() == 0
     response = client.post(url, {**form, "planned_end": "2026-03-03 20:00"})
     change = Change.objects.get()
