@@ -69,10 +69,17 @@ def change_move(request: HttpRequest, identifier: str) -> HttpResponse:
 class ChangeForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ChangeKind.choices, initial=ChangeKind.NORMAL)
-    environment = forms.ModelChoiceField(label=gettext_lazy("Environment"), queryset=Environment.objects.none())
+    environment = forms.ModelChoiceField(
+        label=gettext_lazy("Environment"),
+        queryset=Environment.objects.none(),
+        empty_label=gettext_lazy("Choose an environment"),
+    )
     description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea, required=False)
     component = forms.ModelChoiceField(
-        label=gettext_lazy("Component"), queryset=Component.objects.none(), required=False
+        label=gettext_lazy("Component"),
+        queryset=Component.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No component's version changes"),
     )
     version_after = forms.CharField(label=gettext_lazy("Version after"), max_length=100, required=False)
     planned_start = forms.DateTimeField(
