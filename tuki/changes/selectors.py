@@ -12,7 +12,7 @@ from django.http import Http404
 from tuki.accounts.models import User
 from tuki.changes.models import Change, ChangeEvent
 from tuki.core.scoping import get_visible_or_404, visible_to
-from tuki.environments.models import Environment, EnvironmentEvent
+from tuki.environments.models import Component, Environment, EnvironmentEvent, Lifecycle
 
 
 def change_pk_from_identifier(identifier: str) -> int:
@@ -71,3 +71,12 @@ def environment_timeline(user: User, environment: Environment) -> list[TimelineE
         moment = change.actual_end or change.planned_start or change.created_at
         entries.append(TimelineEntry(at=moment, kind="change", change=change))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def environments_taking_changes(user: User, organisation_id: int) -> QuerySet[Environment]:
+    """The customer's environments that still take changes, as ``user`` may see them (the service checks again)."""
+    return visible_to(user, Environment).filter(organisation_id=organisation_id).exclude(lifecycle=Lifecycle.RETIRED)
+
+
+def components_of(user: User, environments: QuerySet[Environment]) -> QuerySet[Component]:
+    return visible_to(user, Component).filter(environment__in=environments).select_related("environment")

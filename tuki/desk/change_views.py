@@ -14,14 +14,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
+from tuki.accounts.models import User
 from tuki.changes.lifecycle import allowed_moves, role_of
 from tuki.changes.models import ChangeKind, ChangeState
-from tuki.changes.selectors import change_get, change_history, change_list
+from tuki.changes.selectors import (
+    change_get,
+    change_history,
+    change_list,
+    components_of,
+    environments_taking_changes,
+)
 from tuki.changes.services import change_create, change_transition
 from tuki.core.errors import Refusal
 from tuki.core.forms import add_refusal, refusal_text
 from tuki.core.permissions import staff_required
-from tuki.environments.models import Component, Environment, Lifecycle
+from tuki.environments.models import Component, Environment
 from tuki.tickets.selectors import ticket_for_action
 
 
@@ -94,14 +101,11 @@ class ChangeForm(forms.Form):
     impact = forms.CharField(label=gettext_lazy("Impact"), widget=forms.Textarea, required=False)
     rollback_plan = forms.CharField(label=gettext_lazy("Rollback plan"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Offered: the customer's environments that still take changes; the service checks again.
-        environments = Environment.objects.filter(organisation_id=organisation_id).exclude(lifecycle=Lifecycle.RETIRED)
+        environments = environments_taking_changes(user, organisation_id)
         self.fields["environment"].queryset = environments  # type: ignore[attr-defined]
-        self.fields["component"].queryset = Component.objects.filter(  # type: ignore[attr-defined]
-            environment__in=environments
-        ).select_related("environment")
+        self.fields["component"].queryset = components_of(user, environments)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -117,6 +121,7 @@ def change_new_from_request(request: HttpRequest, identifier: str) -> HttpRespon
     ticket = ticket_for_action(user, identifier)
     form = ChangeForm(
         request.POST or None,
+        user=user,
         organisation_id=ticket.organisation_id,
         initial={"title": ticket.subject, "environment": ticket.environment_id},
     )
