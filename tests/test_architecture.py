@@ -26,6 +26,7 @@ LAYERS: list[list[str]] = [
     ["tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings"],
     ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api"],
     ["tuki.mail"],
+    ["tuki.changes"],
     ["tuki.handbook", "tuki.timesheets"],
     ["tuki.sla"],
     ["tuki.tickets"],

@@ -69,6 +69,11 @@ TUKI_REQUEST_PREFIX = env.get_str("TUKI_REQUEST_PREFIX", "SR")
 if not TUKI_REQUEST_PREFIX.isalnum():
     raise ImproperlyConfigured(f"TUKI_REQUEST_PREFIX must be letters and digits only; got {TUKI_REQUEST_PREFIX!r}.")
 
+# Change record identifiers likewise, e.g. CH-17.
+TUKI_CHANGE_PREFIX = env.get_str("TUKI_CHANGE_PREFIX", "CH")
+if not TUKI_CHANGE_PREFIX.isalnum():
+    raise ImproperlyConfigured(f"TUKI_CHANGE_PREFIX must be letters and digits only; got {TUKI_CHANGE_PREFIX!r}.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -91,6 +96,7 @@ INSTALLED_APPS = [
     "tuki.sla",
     "tuki.tickets",
     "tuki.timesheets",
+    "tuki.changes",
     "tuki.mail",
     "tuki.mail.intake",
     "tuki.handbook",

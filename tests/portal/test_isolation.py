@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
+from tuki.changes.services import change_create, change_transition
+from tuki.environments.services import component_add, environment_create
 from tuki.tickets.services import ticket_create, ticket_reply
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -36,8 +38,19 @@ def org_b_world(bertil: Any, agreement_b: Any, agent: Any) -> dict[str, list[Any
         organisations=[bertil.contact.organisation],
         published=True,
     )
+    environment = environment_create(actor=agent, organisation=bertil.contact.organisation, name="ORG-B-SECRET prod")
+    component_add(actor=agent, environment=environment, name="ORG-B-SECRET app", kind="application", version="1")
+    change = change_create(
+        actor=agent,
+        organisation=bertil.contact.organisation,
+        title="ORG-B-SECRET upgrade",
+        environments=[environment],
+        tickets=[ticket],
+    )
+    change_transition(actor=agent, change=change, to="proposed")
     return {
-        "identifier": [ticket.identifier, f"sr-{ticket.pk}"],
+        "identifier": [ticket.identifier, f"sr-{ticket.pk}", change.identifier, f"ch-{change.pk}"],
+        "pk": [environment.pk],
         "attachment_id": [event.attachments.get().pk],
         "slug": [article.slug],
     }

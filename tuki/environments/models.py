@@ -1,13 +1,48 @@
-"""Customer environments: what the supplier built and supports (e.g. "Intranet, production")."""
+"""Customer environments: what the supplier built and supports (e.g. "Intranet, production"), their components
+and the append-only history of both."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import unicodedata
+from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import Organisation, User
+
+
+class EnvironmentKind(models.TextChoices):
+    PRODUCTION = "production", _("Production")
+    TEST = "test", _("Test")
+    DEVELOPMENT = "development", _("Development")
+    OTHER = "other", _("Other")
+
+
+class Lifecycle(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_BUILD = "in_build", _("In build")
+    IN_PRODUCTION = "in_production", _("In production")
+    RETIRED = "retired", _("Retired")
+
+
+# The date field that records when an environment reached each lifecycle step.
+LIFECYCLE_DATES = {
+    Lifecycle.PLANNED: "planned_on",
+    Lifecycle.IN_BUILD: "build_started_on",
+    Lifecycle.IN_PRODUCTION: "in_production_on",
+    Lifecycle.RETIRED: "retired_on",
+}
+
+
+def validate_version(value: str) -> None:
+    """A version is shown on pages and in feeds: a control character (a newline, an escape) would break them."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(_("A version may not contain control characters."), code="control_characters")
 
 
 class Environment(models.Model):
@@ -16,8 +51,31 @@ class Environment(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=EnvironmentKind.choices, default=EnvironmentKind.OTHER)
+    lifecycle = models.CharField(
+        _("lifecycle state"), max_length=16, choices=Lifecycle.choices, default=Lifecycle.IN_PRODUCTION
+    )
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    build_started_on = models.DateField(_("build started on"), null=True, blank=True)
+    in_production_on = models.DateField(_("in production since"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    # A string reference: agreements sit above environments (an agreement lists the environments it covers).
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    # The supplier's own: never shown to the customer's contacts.
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    # Secrets are never stored here: at most where they are kept (a vault's path, say).
+    secrets_location = models.CharField(_("where the secrets are kept"), max_length=300, blank=True)
 
     ORGANISATION_PATH: ClassVar[str] = "organisation"
+    # Fields whose values and history only the supplier's staff see.
+    INTERNAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"internal_notes", "secrets_location"})
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -27,3 +85,93 @@ class Environment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.lifecycle == Lifecycle.RETIRED
+
+
+class ComponentKind(models.TextChoices):
+    APPLICATION = "application", _("Application")
+    DATABASE = "database", _("Database")
+    INTEGRATION = "integration", _("Integration")
+    HOSTING = "hosting", _("Hosting")
+
+
+class Component(models.Model):
+    """A part of an environment whose version the supplier keeps track of."""
+
+    environment = models.ForeignKey(
+        Environment, on_delete=models.PROTECT, related_name="components", verbose_name=_("environment")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=ComponentKind.choices)
+    version = models.CharField(_("version"), max_length=100, blank=True, validators=[validate_version])
+
+    VISIBLE_WITH: ClassVar[str] = "environment"
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["environment", "name"], name="component_unique_name")]
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Bulk updates and deletes would bypass the model's guard; history must not change by any path."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("History is append-only.")
+
+    def delete(self) -> Any:
+        raise ValueError("History is append-only.")
+
+
+class AppendOnly(models.Model):
+    """A history row: only ever added."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("History is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("History is append-only.")
+
+
+class EnvironmentEvent(AppendOnly):
+    """One field change of an environment or of one of its components: who, when, before and after."""
+
+    environment = models.ForeignKey(Environment, on_delete=models.PROTECT, related_name="events")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    field = models.CharField(max_length=40)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    # Internal fields' history is the supplier's, like the fields themselves.
+    internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    VISIBLE_WITH: ClassVar[str] = "environment"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["component", "field", "created_at"], name="envevent_component_field")]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[EnvironmentEvent], user: User) -> QuerySet[EnvironmentEvent]:
+        return queryset.filter(internal=False)

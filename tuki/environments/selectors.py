@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tuki.core.versioned import Versioned
-from tuki.environments.models import Environment
+from tuki.environments.models import Environment, EnvironmentEvent
 
 
 def environment_choices(organisation_id: int) -> list[tuple[int, str]]:
@@ -34,3 +35,22 @@ ENVIRONMENTS: Versioned[dict[int, list[tuple[int, str]]]] = Versioned("environme
 @receiver(post_delete, sender=Environment)
 def _environment_changed(**kwargs: object) -> None:
     ENVIRONMENTS.changed()
+
+
+def versions_at(environment: Environment, moment: datetime) -> dict[str, str]:
+    """What ran in ``environment`` at ``moment``: each component's name and its version then.
+
+    Read from the history, not from the components' current versions: the latest version event of each component
+    at or before the moment. A component added later did not run then and is left out.
+    """
+    versions: dict[str, str] = {}
+    events = (
+        EnvironmentEvent.objects.filter(
+            environment=environment, component__isnull=False, field="version", created_at__lte=moment
+        )
+        .order_by("created_at", "pk")
+        .values_list("component__name", "after")
+    )
+    for name, version in events:
+        versions[name] = version
+    return dict(sorted(versions.items()))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import profile, quota, requests, views
+from tuki.portal import changes, profile, quota, requests, views
 
 app_name = "portal"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("portal/requests/<str:identifier>/reply/", requests.ticket_reply_view, name="ticket_reply"),
     path("portal/requests/<str:identifier>/transition/", requests.ticket_transition_view, name="ticket_transition"),
     path("portal/requests/<str:identifier>/files/<int:attachment_id>/", requests.attachment, name="attachment"),
+    path("portal/environments/", changes.environments, name="environments"),
+    path("portal/environments/<int:pk>/", changes.environment_detail, name="environment"),
+    path("portal/changes/<str:identifier>/", changes.change_detail, name="change"),
+    path("portal/changes/<str:identifier>/decide/", changes.change_decide, name="change_decide"),
 ]

@@ -1,0 +1,154 @@
+"""Change records: what was changed in a customer's environments, when, by whom and why; and their history."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tuki.accounts.models import Organisation, User
+from tuki.environments.models import AppendOnly, AppendOnlyQuerySet, Component, Environment, validate_version
+from tuki.tickets.models import Ticket
+
+
+class ChangeKind(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    NORMAL = "normal", _("Normal")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class ChangeState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    IMPLEMENTED = "implemented", _("Implemented")
+    VERIFIED = "verified", _("Verified")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Declined")
+
+
+class Change(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="changes", verbose_name=_("customer")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ChangeKind.choices, default=ChangeKind.NORMAL)
+    state = models.CharField(_("state"), max_length=16, choices=ChangeState.choices, default=ChangeState.DRAFT)
+    environments = models.ManyToManyField(Environment, related_name="changes", verbose_name=_("environments"))
+    tickets = models.ManyToManyField(Ticket, blank=True, related_name="changes", verbose_name=_("requests"))
+    planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
+    implementer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="implemented_changes",
+        verbose_name=_("implementer"),
+    )
+    risk = models.TextField(_("risk"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    rollback_plan = models.TextField(_("rollback plan"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The customer's word: approval of a normal change, acknowledgement of an emergency one after the fact.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    ORGANISATION_PATH: ClassVar[str] = "organisation"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "planned_start"], name="change_organisation_window")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__gte=models.F("planned_start")),
+                name="change_window_in_order",
+            )
+        ]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.title}"
+
+    @property
+    def identifier(self) -> str:
+        return f"{settings.TUKI_CHANGE_PREFIX}-{self.pk}"
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[Change], user: User) -> QuerySet[Change]:
+        # A draft is the supplier's working copy; the customer sees a change once it is put to them.
+        return queryset.exclude(state=ChangeState.DRAFT)
+
+
+class ChangeComponent(models.Model):
+    """A component the change touches, with its version before and the one the change puts in place."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="touched")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="changes")
+    version_before = models.CharField(_("version before"), max_length=100, blank=True, validators=[validate_version])
+    version_after = models.CharField(_("version after"), max_length=100, validators=[validate_version])
+
+    VISIBLE_WITH: ClassVar[str] = "change"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["change", "component"], name="change_component_once")]
+
+    def __str__(self) -> str:
+        return f"{self.component.name}: {self.version_before} → {self.version_after}"
+
+
+class ChangeEvent(AppendOnly):
+    """One entry of a change's history: created, a move, a field change, the customer's word."""
+
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    VISIBLE_WITH: ClassVar[str] = "change"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def move(self) -> tuple[str, str] | None:
+        """The labels of the states a transition went from and to."""
+        if self.kind != "transition":
+            return None
+        return str(ChangeState(self.data["from"]).label), str(ChangeState(self.data["to"]).label)
+
+
+EVENT_LABELS = {
+    "created": _("Recorded"),
+    "transition": _("State changed"),
+    "acknowledged": _("Acknowledged by the customer"),
+}

@@ -1,0 +1,82 @@
+"""Reads of change records and of an environment's timeline, always through the reader's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tuki.accounts.models import User
+from tuki.changes.models import Change, ChangeEvent
+from tuki.core.scoping import get_visible_or_404, visible_to
+from tuki.environments.models import Component, Environment, EnvironmentEvent, Lifecycle
+
+
+def change_pk_from_identifier(identifier: str) -> int:
+    prefix, _, number = identifier.upper().partition("-")
+    if prefix != settings.TUKI_CHANGE_PREFIX.upper() or not number.isdigit():
+        raise Http404
+    return int(number)
+
+
+def change_get(user: User, identifier: str) -> Change:
+    """The change for its page, if ``user`` may see it; otherwise it does not exist (404)."""
+    queryset = Change.objects.select_related("organisation", "implementer", "approved_by", "acknowledged_by")
+    return get_visible_or_404(user, queryset, pk=change_pk_from_identifier(identifier))
+
+
+def change_list(user: User) -> QuerySet[Change]:
+    return visible_to(user, Change).select_related("organisation").prefetch_related("environments")
+
+
+def change_history(user: User, change: Change) -> QuerySet[ChangeEvent]:
+    return visible_to(user, ChangeEvent).filter(change=change).select_related("actor")
+
+
+def environment_get(user: User, pk: int) -> Environment:
+    return get_visible_or_404(user, Environment.objects.select_related("organisation"), pk=pk)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "environment", "version" or "change"
+    field: str = ""
+    before: str = ""
+    after: str = ""
+    component: str = ""
+    change: Change | None = None
+
+
+def environment_timeline(user: User, environment: Environment) -> list[TimelineEntry]:
+    """The environment's life, newest first: its lifecycle and field changes, its versions, its changes.
+
+    Both histories are read through ``user``'s scope, so a contact sees no internal field's history and no draft.
+    """
+    entries = [
+        TimelineEntry(
+            at=event.created_at,
+            kind="version" if event.component_id else "environment",
+            field=event.field,
+            before=event.before,
+            after=event.after,
+            component=event.component.name if event.component else "",
+        )
+        for event in visible_to(user, EnvironmentEvent).filter(environment=environment).select_related("component")
+    ]
+    for change in visible_to(user, Change).filter(environments=environment):
+        moment = change.actual_end or change.planned_start or change.created_at
+        entries.append(TimelineEntry(at=moment, kind="change", change=change))
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def environments_taking_changes(user: User, organisation_id: int) -> QuerySet[Environment]:
+    """The customer's environments that still take changes, as ``user`` may see them (the service checks again)."""
+    return visible_to(user, Environment).filter(organisation_id=organisation_id).exclude(lifecycle=Lifecycle.RETIRED)
+
+
+def components_of(user: User, environments: QuerySet[Environment]) -> QuerySet[Component]:
+    return visible_to(user, Component).filter(environment__in=environments).select_related("environment")

@@ -1,0 +1,161 @@
+"""Writes of change records: creating one, moving it through its lifecycle, the customer's acknowledgement.
+
+Each is one transaction: a refusal leaves nothing behind, and every write leaves an event in the change's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuki.accounts.models import Organisation, User
+from tuki.changes.lifecycle import ChangeTransitionError, check_transition, may_acknowledge, role_of
+from tuki.changes.models import Change, ChangeComponent, ChangeEvent, ChangeKind, ChangeState
+from tuki.environments.models import Component, Environment
+from tuki.environments.services import component_set_version
+from tuki.tickets.models import Ticket
+
+
+def _check_environments(organisation: Organisation, environments: Sequence[Environment]) -> None:
+    if not environments:
+        raise ValidationError({"environments": _("Choose at least one environment the change touches.")})
+    for environment in environments:
+        if environment.organisation_id != organisation.pk:
+            raise ValidationError(
+                {"environments": _("The environment “%(name)s” is another customer's.") % {"name": environment.name}}
+            )
+        if environment.is_retired:
+            raise ValidationError(
+                {
+                    "environments": _("The environment “%(name)s” is retired: it takes no more changes.")
+                    % {"name": environment.name}
+                }
+            )
+
+
+@transaction.atomic
+def change_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    title: str,
+    kind: str = ChangeKind.NORMAL,
+    environments: Sequence[Environment],
+    components: Iterable[tuple[Component, str]] = (),
+    tickets: Iterable[Ticket] = (),
+    now: datetime | None = None,
+    **fields: object,
+) -> Change:
+    """A new draft change. ``components`` pairs a touched component with the version the change puts in place;
+    ``fields`` are the change's texts, window and implementer."""
+    now = now or timezone.now()
+    if actor is None or not getattr(actor, "is_supplier_staff", False):
+        raise PermissionDenied(_("Only the support staff may record changes."))
+    # Read afresh (and held) from the database: the caller's copies may be older than a retirement.
+    environments = list(
+        Environment.objects.select_for_update().filter(pk__in=[environment.pk for environment in environments])
+    )
+    _check_environments(organisation, environments)
+    change = Change(organisation=organisation, title=title, kind=kind, created_at=now, **fields)
+    if change.planned_start and change.planned_end and change.planned_end < change.planned_start:
+        raise ValidationError({"planned_end": _("The planned window ends before it starts.")})
+    change.full_clean()
+    change.save()
+    change.environments.set(environments)
+    environment_ids = {environment.pk for environment in environments}
+    for given, version_after in components:
+        component = Component.objects.get(pk=given.pk)  # its version now, not when the caller read it
+        if component.environment_id not in environment_ids:
+            raise ValidationError(
+                {
+                    "components": _("The component “%(name)s” is not in the environments of the change.")
+                    % {"name": component.name}
+                }
+            )
+        touched = ChangeComponent(
+            change=change, component=component, version_before=component.version, version_after=version_after
+        )
+        touched.full_clean()
+        touched.save()
+    ticket_list = list(tickets)
+    for ticket in ticket_list:
+        if ticket.organisation_id != organisation.pk:
+            raise ValidationError(
+                {"tickets": _("The request %(request)s is another customer's.") % {"request": ticket.identifier}}
+            )
+    change.tickets.set(ticket_list)
+    ChangeEvent.objects.create(
+        change=change,
+        kind="created",
+        actor=actor,
+        created_at=now,
+        data={"tickets": [ticket.identifier for ticket in ticket_list]},
+    )
+    return change
+
+
+@transaction.atomic
+def change_transition(*, actor: User | None, change: Change, to: str, now: datetime | None = None) -> Change:
+    """Move the change to state ``to``, if the lifecycle lets this actor make that move on a change of its kind.
+
+    Implementing puts the touched components' new versions in place (in their history); rolling back puts the
+    previous ones back.
+    """
+    now = now or timezone.now()
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    role = role_of(actor, change)
+    check_transition(role, change, to)
+    fields = ["state"]
+    if to == ChangeState.SCHEDULED and (change.planned_start is None or change.planned_end is None):
+        raise ChangeTransitionError(_("A change is scheduled for a planned window: set its start and end first."))
+    if to in (ChangeState.APPROVED, ChangeState.DECLINED):
+        change.approved_by, change.approved_at = actor, now
+        fields += ["approved_by", "approved_at"]
+    if to == ChangeState.IMPLEMENTED:
+        for environment in change.environments.all():
+            if environment.is_retired:
+                raise ChangeTransitionError(
+                    _("The environment “%(name)s” is retired: it takes no more changes.") % {"name": environment.name}
+                )
+        for touched in change.touched.select_related("component"):
+            component = touched.component
+            if component.version != touched.version_before:
+                raise ChangeTransitionError(
+                    _("%(component)s runs version %(current)s now, not %(expected)s as the change expects.")
+                    % {"component": component.name, "current": component.version, "expected": touched.version_before}
+                )
+            component_set_version(actor=actor, component=component, version=touched.version_after, now=now)
+        change.actual_start = change.actual_start or now
+        change.actual_end = now
+        change.implementer = change.implementer or actor
+        fields += ["actual_start", "actual_end", "implementer"]
+    if to == ChangeState.ROLLED_BACK:
+        for touched in change.touched.select_related("component"):
+            component_set_version(actor=actor, component=touched.component, version=touched.version_before, now=now)
+    previous = change.state
+    change.state = to
+    change.save(update_fields=fields)
+    ChangeEvent.objects.create(
+        change=change, kind="transition", actor=actor, created_at=now, data={"from": previous, "to": to}
+    )
+    return change
+
+
+@transaction.atomic
+def change_acknowledge(*, actor: User | None, change: Change, now: datetime | None = None) -> Change:
+    """A customer manager's acknowledgement of an emergency change made before their approval."""
+    now = now or timezone.now()
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    if not may_acknowledge(role_of(actor, change), change):
+        raise ChangeTransitionError(
+            _("Only a customer manager of the customer may acknowledge an implemented emergency change, once.")
+        )
+    change.acknowledged_by, change.acknowledged_at = actor, now
+    change.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    ChangeEvent.objects.create(change=change, kind="acknowledged", actor=actor, created_at=now)
+    return change
