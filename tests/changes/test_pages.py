@@ -147,3 +147,13 @@ def test_bertil_finds_nothing_of_anna(
     for url in [reverse("portal:environments"), reverse("portal:dashboard")]:
         body = client.get(url).content.decode()
         assert proposed.identifier not in body and production_a.name not in body
+
+
+def test_the_desk_leads_to_changes_from_the_customers_and_from_a_request(
+    client: Any, agent: Any, anna: Any, agreement_a: Any
+) -> None:
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Upgrade the database")
+    client.force_login(agent)
+    assert 'href="/desk/changes/"' in client.get("/desk/customers/").content.decode()
+    page = client.get(f"/desk/requests/{ticket.identifier}/").content.decode()
+    assert f'href="/desk/requests/{ticket.identifier}/change/new/"' in page
