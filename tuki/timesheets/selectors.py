@@ -106,3 +106,9 @@ def ticket_time(user: User, ticket: Ticket) -> tuple[list[TimeEntry], dict[str, 
     for entry in entries:
         totals[entry.kind] += entry.minutes
     return entries, dict(totals)
+
+
+def additional_minutes(ticket_id: int) -> int:
+    """The request's additional work, corrections included."""
+    total = TimeEntry.objects.filter(ticket_id=ticket_id, kind=WorkKind.ADDITIONAL).aggregate(total=Sum("minutes"))
+    return int(total["total"] or 0)
