@@ -3,6 +3,7 @@ search or CSV includes anything of org B."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
+from tuki.agreements.models import Agreement
 from tuki.tickets.services import ticket_create, ticket_reply
+from tuki.timesheets.services import estimate_propose
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 MARKERS = ("Org B Ab", "Bertil", "bertil@org-b.example", "ORG-B-SECRET")
@@ -36,7 +39,10 @@ def org_b_world(bertil: Any, agreement_b: Any, agent: Any) -> dict[str, list[Any
         organisations=[bertil.contact.organisation],
         published=True,
     )
+    Agreement.objects.filter(pk=agreement_b.pk).update(hourly_rate=Decimal("80.00"))
+    estimate = estimate_propose(actor=agent, ticket=ticket, basis="hours", minutes=60, description="ORG-B-SECRET")
     return {
+        "estimate_id": [estimate.pk],
         "identifier": [ticket.identifier, f"sr-{ticket.pk}"],
         "attachment_id": [event.attachments.get().pk],
         "slug": [article.slug],

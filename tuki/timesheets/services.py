@@ -336,6 +336,8 @@ def estimate_propose(
     now = now or timezone.now()
     _require_staff(actor, ticket, _("Only the supplier's staff make estimates of additional work."))
     found = agreement_for(ticket.organisation_id, now.date())
+    if found is not None:  # the row itself, not the process's cached copy: the rate must be the current one
+        found = _locked(found.pk)
     if found is None or found.hourly_rate <= 0:
         raise ValidationError(_("The customer's agreement has no hourly rate for additional work."))
     errors: dict[str, str] = {}
