@@ -39,7 +39,8 @@ def test_an_agent_proposes_from_the_time_page(client: Any, agent: Any, request_a
     page = client.get(f"/desk/requests/{request_a.identifier}/time/")
     assert 'action="/desk/requests/SR-1/estimate/"' in page.content.decode()
     response = client.post(
-        "/desk/requests/SR-1/estimate/", {"basis": "hours", "hours": "10.5", "description": "Uusi raportti"}
+        "/desk/requests/SR-1/estimate/",
+        {"estimate-basis": "hours", "estimate-hours": "10.5", "estimate-description": "Uusi raportti"},
     )
     assert response.status_code == 302
     estimate = Estimate.objects.get()
@@ -48,7 +49,9 @@ def test_an_agent_proposes_from_the_time_page(client: Any, agent: Any, request_a
 
 def test_a_bad_estimate_is_refused_on_the_page(client: Any, agent: Any, request_a: Any) -> None:
     client.force_login(agent)
-    response = client.post("/desk/requests/SR-1/estimate/", {"basis": "fixed", "amount": "", "description": "X"})
+    response = client.post(
+        "/desk/requests/SR-1/estimate/", {"estimate-basis": "fixed", "estimate-amount": "", "estimate-description": "X"}
+    )
     assert response.status_code == 400
     assert "Anna kiinteä hinta" in response.content.decode()
     assert not Estimate.objects.exists()

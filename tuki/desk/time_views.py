@@ -79,7 +79,7 @@ def _time_page(
                 "amount": estimate.amount if estimate.basis == "fixed" else None,
                 "description": estimate.description,
             }
-        estimate_form = EstimateForm(initial=initial)
+        estimate_form = EstimateForm(initial=initial, prefix="estimate")
     entries, totals = ticket_time(user, ticket)
     context = {
         "ticket": ticket,
@@ -100,7 +100,7 @@ def estimate_propose_view(request: HttpRequest, identifier: str) -> HttpResponse
     """Propose the request's estimate, or change it (a change needs the customer's approval again)."""
     user = acting_user(request)
     ticket = ticket_for_action(user, identifier)
-    form = EstimateForm(request.POST)
+    form = EstimateForm(request.POST, prefix="estimate")
     if form.is_valid():
         try:
             estimate_propose(actor=user, ticket=ticket, **form.service_values())
