@@ -11,8 +11,9 @@ import time_machine
 
 from tests.timesheets.conftest import NOW
 from tuki.accounts.services import business_unit_create
+from tuki.audit.models import Action, AuditEntry
 from tuki.tickets.services import ticket_create
-from tuki.timesheets.models import CostShare, Estimate
+from tuki.timesheets.models import CostShare, Estimate, TimeEntry
 from tuki.timesheets.services import estimate_propose
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,26 @@ def test_another_customer_sees_nothing(client: Any, bertil: Any, agreement_b: An
     assert estimate.state == "proposed"
     # Nor does a contact reach the desk's estimate form.
     assert client.post("/desk/requests/SR-1/estimate/", {"basis": "hours", "hours": "1"}).status_code in (302, 403, 404)
+
+
+def test_additional_work_without_an_approved_estimate_is_refused_on_the_time_page(
+    client: Any, agent: Any, request_a: Any, estimate: Estimate
+) -> None:
+    client.force_login(agent)
+    response = client.post("/desk/requests/SR-1/time/", {"day": "2027-03-17", "minutes": "60", "kind": "additional"})
+    assert response.status_code == 400
+    assert "Tukipyynnöllä ei ole asiakkaan hyväksymää kustannusarviota" in response.content.decode()
+    assert not TimeEntry.objects.exists()
+
+
+def test_a_supplier_manager_overrides_on_the_time_page(client: Any, manager: Any, request_a: Any) -> None:
+    client.force_login(manager)
+    page = client.get("/desk/requests/SR-1/time/").content.decode()
+    assert 'name="override_reason"' in page
+    response = client.post(
+        "/desk/requests/SR-1/time/",
+        {"day": "2027-03-17", "minutes": "60", "kind": "additional", "override_reason": "Sovittu puhelimessa"},
+    )
+    assert response.status_code == 302
+    audit = AuditEntry.objects.get(action=Action.ADDITIONAL_WORK_OVERRIDDEN)
+    assert audit.details["reason"] == "Sovittu puhelimessa" and audit.actor == manager
