@@ -39,7 +39,8 @@ def test_the_overrun_warning_goes_once_to_the_agent_and_the_account_manager(
         log(1)  # 661 min: beyond 10 %
     assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == ["agent@supplier.example", "tili@supplier.example"]
     text = smtp_server.envelopes[0].content.decode()
-    assert "SR-1" in text and "950,00 €" in text and "1046,58 €" in text and "/desk/requests/SR-1/time/" in text
+    assert ticket.identifier in text and "950,00 €" in text and "1046,58 €" in text
+    assert f"/desk/requests/{ticket.identifier}/time/" in text
     with django_capture_on_commit_callbacks(execute=True):
         time_entry_correct(actor=agent, entry=entry, reason="Väärä pyyntö", now=NOW)  # back under
         log(120)  # over again: no second warning

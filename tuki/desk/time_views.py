@@ -24,8 +24,8 @@ from tuki.core.redirects import safe_next
 from tuki.core.scoping import get_visible_or_404
 from tuki.tickets.selectors import ticket_for_action
 from tuki.timesheets.forms import CorrectionForm, EstimateForm, TimeEntryForm, chosen_day
-from tuki.timesheets.models import Estimate, TimeEntry
-from tuki.timesheets.selectors import overview, ticket_time
+from tuki.timesheets.models import TimeEntry
+from tuki.timesheets.selectors import overview, ticket_estimate, ticket_time
 from tuki.timesheets.services import estimate_propose, period_close, time_entry_correct, time_entry_log
 from tuki.timesheets.templatetags.timesheets import hours_minutes
 from tuki.timesheets.terms import allowed_kinds
@@ -69,7 +69,7 @@ def _time_page(
     kinds = allowed_kinds(ticket.agreement) if ticket.agreement is not None else None
     if time_form is None:
         time_form = TimeEntryForm(kinds=kinds, initial={"day": timezone.localdate()})
-    estimate = Estimate.objects.filter(ticket=ticket).select_related("decided_by").first()
+    estimate = ticket_estimate(user, ticket)
     if estimate_form is None:
         initial: dict[str, Any] = {"basis": "hours"}
         if estimate is not None:

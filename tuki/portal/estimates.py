@@ -15,6 +15,7 @@ from tuki.accounts.auth import acting_user
 from tuki.accounts.models import BusinessUnit
 from tuki.core.forms import add_refusal
 from tuki.core.permissions import contact_required
+from tuki.core.scoping import visible_to
 from tuki.timesheets.forms import EstimateDecisionForm
 from tuki.timesheets.models import EstimateState
 from tuki.timesheets.selectors import estimate_for
@@ -26,7 +27,7 @@ def estimate_page(request: HttpRequest, estimate_id: int) -> HttpResponse:
     user = acting_user(request)
     estimate = estimate_for(user, estimate_id)
     contact = user.contact
-    units = BusinessUnit.objects.filter(organisation_id=estimate.ticket.organisation_id, is_active=True)
+    units = visible_to(user, BusinessUnit).filter(organisation_id=estimate.ticket.organisation_id, is_active=True)
     current = {share.business_unit_id: share.percent for share in estimate.shares.all()}
     if not current and estimate.ticket.business_unit_id is not None:
         current = {estimate.ticket.business_unit_id: 100}

@@ -124,3 +124,8 @@ def estimate_for(user: User, pk: int) -> Estimate:
     """One estimate as ``user`` may see it, or 404."""
     queryset = Estimate.objects.select_related("ticket__business_unit", "decided_by", "proposed_by")
     return get_visible_or_404(user, queryset, pk=pk)
+
+
+def ticket_estimate(user: User, ticket: Ticket) -> Estimate | None:
+    """The request's estimate, if it has one and ``user`` may see it."""
+    return visible_to(user, Estimate).filter(ticket=ticket).select_related("decided_by").first()
