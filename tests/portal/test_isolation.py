@@ -3,6 +3,7 @@ search or CSV includes anything of org B."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
+from tuki.agreements.models import Agreement
 from tuki.changes.services import change_create, change_transition
 from tuki.environments.services import component_add, environment_create
 from tuki.tickets.services import ticket_create, ticket_reply
+from tuki.timesheets.services import estimate_propose
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 MARKERS = ("Org B Ab", "Bertil", "bertil@org-b.example", "ORG-B-SECRET")
@@ -48,7 +51,10 @@ def org_b_world(bertil: Any, agreement_b: Any, agent: Any) -> dict[str, list[Any
         tickets=[ticket],
     )
     change_transition(actor=agent, change=change, to="proposed")
+    Agreement.objects.filter(pk=agreement_b.pk).update(hourly_rate=Decimal("80.00"))
+    estimate = estimate_propose(actor=agent, ticket=ticket, basis="hours", minutes=60, description="ORG-B-SECRET")
     return {
+        "estimate_id": [estimate.pk],
         "identifier": [ticket.identifier, f"sr-{ticket.pk}", change.identifier, f"ch-{change.pk}"],
         "pk": [environment.pk],
         "attachment_id": [event.attachments.get().pk],

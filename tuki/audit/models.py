@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
     SECOND_STEP_FAILED = "second_step_failed", _("Failed second step")
     PERIOD_CLOSED = "period_closed", _("Quota period closed")
+    ADDITIONAL_WORK_OVERRIDDEN = "additional_work_overridden", _("Additional work logged without an approved estimate")
 
 
 _Row = TypeVar("_Row", bound=models.Model)

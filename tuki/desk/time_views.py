@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +23,10 @@ from tuki.core.permissions import manager_required, staff_required
 from tuki.core.redirects import safe_next
 from tuki.core.scoping import get_visible_or_404
 from tuki.tickets.selectors import ticket_for_action
-from tuki.timesheets.forms import CorrectionForm, TimeEntryForm, chosen_day
+from tuki.timesheets.forms import CorrectionForm, EstimateForm, TimeEntryForm, chosen_day
 from tuki.timesheets.models import TimeEntry
-from tuki.timesheets.selectors import overview, ticket_time
-from tuki.timesheets.services import period_close, time_entry_correct, time_entry_log
+from tuki.timesheets.selectors import overview, ticket_estimate, ticket_time
+from tuki.timesheets.services import estimate_propose, period_close, time_entry_correct, time_entry_log
 from tuki.timesheets.templatetags.timesheets import hours_minutes
 from tuki.timesheets.terms import allowed_kinds
 
@@ -43,7 +45,7 @@ def ticket_time_page(request: HttpRequest, identifier: str) -> HttpResponse:
     form = TimeEntryForm(request.POST or None, kinds=kinds, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = time_entry_log(actor=user, ticket=ticket, **form.cleaned_data)
+            entry = time_entry_log(actor=user, ticket=ticket, address=client_address(request), **form.cleaned_data)
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -53,15 +55,61 @@ def ticket_time_page(request: HttpRequest, identifier: str) -> HttpResponse:
                 % {"time": hours_minutes(entry.minutes), "request": ticket.identifier},
             )
             return redirect(safe_next(request, reverse("desk:ticket", args=[ticket.identifier])))
+    return _time_page(request, ticket, time_form=form)
+
+
+def _time_page(
+    request: HttpRequest,
+    ticket: Any,
+    *,
+    time_form: TimeEntryForm | None = None,
+    estimate_form: EstimateForm | None = None,
+) -> HttpResponse:
+    user = acting_user(request)
+    kinds = allowed_kinds(ticket.agreement) if ticket.agreement is not None else None
+    if time_form is None:
+        time_form = TimeEntryForm(kinds=kinds, initial={"day": timezone.localdate()})
+    estimate = ticket_estimate(user, ticket)
+    if estimate_form is None:
+        initial: dict[str, Any] = {"basis": "hours"}
+        if estimate is not None:
+            initial = {
+                "basis": estimate.basis,
+                "hours": Decimal(estimate.minutes) / 60 if estimate.minutes else None,
+                "amount": estimate.amount if estimate.basis == "fixed" else None,
+                "description": estimate.description,
+            }
+        estimate_form = EstimateForm(initial=initial, prefix="estimate")
     entries, totals = ticket_time(user, ticket)
     context = {
         "ticket": ticket,
-        "time_form": form,
+        "time_form": time_form,
         "time_entries": entries,
         "time_totals": totals,
         "correction_form": CorrectionForm(),
+        "estimate": estimate,
+        "estimate_form": estimate_form,
     }
-    return render(request, "desk/ticket_time.html", context, status=400 if form.errors else 200)
+    failed = time_form.errors or estimate_form.errors
+    return render(request, "desk/ticket_time.html", context, status=400 if failed else 200)
+
+
+@staff_required
+@require_POST
+def estimate_propose_view(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Propose the request's estimate, or change it (a change needs the customer's approval again)."""
+    user = acting_user(request)
+    ticket = ticket_for_action(user, identifier)
+    form = EstimateForm(request.POST, prefix="estimate")
+    if form.is_valid():
+        try:
+            estimate_propose(actor=user, ticket=ticket, **form.service_values())
+        except ValidationError as error:
+            add_refusal(form, error, renamed={"minutes": "hours"})
+        else:
+            messages.success(request, _("The estimate is sent to the customer's managers for approval."))
+            return redirect("desk:ticket_time", identifier=ticket.identifier)
+    return _time_page(request, ticket, estimate_form=form)
 
 
 @staff_required

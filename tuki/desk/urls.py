@@ -42,6 +42,7 @@ urlpatterns = [
     _ticket_action("link_article", ticket_forms.LinkArticleForm),
     _ticket_action("unlink_article", ticket_forms.UnlinkArticleForm),
     path("requests/<str:identifier>/time/", time_views.ticket_time_page, name="ticket_time"),
+    path("requests/<str:identifier>/estimate/", time_views.estimate_propose_view, name="estimate_propose"),
     path("time/<int:pk>/correct/", time_views.time_entry_correct_view, name="time_correct"),
     path("quota/", time_views.quota_overview, name="quota"),
     path("quota/<int:pk>/close/", time_views.quota_period_close, name="quota_close"),

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tuki.mail.tasks import notify_event, quota_notice, send_sla_notice
+from tuki.mail.tasks import estimate_overrun_notice, notify_event, quota_notice, send_sla_notice
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
-from tuki.timesheets.signals import quota_notice_recorded
+from tuki.timesheets.signals import estimate_overrun, quota_notice_recorded
 
 
 @receiver(event_recorded)
@@ -25,3 +25,8 @@ def _send_sla_notice(*, notice_id: int, **kwargs: Any) -> None:
 @receiver(quota_notice_recorded)
 def _send_quota_notice(*, notice_id: int, **kwargs: Any) -> None:
     quota_notice(notice_id)
+
+
+@receiver(estimate_overrun)
+def _send_overrun_notice(*, estimate_id: int, author_id: int, **kwargs: Any) -> None:
+    estimate_overrun_notice(estimate_id, author_id)

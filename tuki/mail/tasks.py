@@ -10,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.mail.answers import send_automatic_answer
+from tuki.mail.estimate_notices import send_overrun_notice
 from tuki.mail.notifications import send_event_notifications
 from tuki.mail.quota_notices import send_quota_notice
 from tuki.mail.sla_notices import send_digests, send_notice
@@ -37,6 +38,12 @@ def send_sla_notice(notice_id: int) -> None:
 @db_task(retries=3, retry_delay=300)
 def quota_notice(notice_id: int) -> None:
     send_quota_notice(notice_id)
+
+
+# No retries: the warning is claimed once when the work is logged, and a retry could mail a reader twice.
+@db_task()
+def estimate_overrun_notice(estimate_id: int, author_id: int) -> None:
+    send_overrun_notice(estimate_id, author_id)
 
 
 @db_periodic_task(crontab(minute="0"))

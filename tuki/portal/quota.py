@@ -14,7 +14,7 @@ from tuki.agreements.models import Agreement
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.timesheets.forms import chosen_day
-from tuki.timesheets.selectors import period_entries, period_summary
+from tuki.timesheets.selectors import estimates_waiting, period_entries, period_summary
 
 
 @contact_required
@@ -24,7 +24,7 @@ def quota(request: HttpRequest) -> HttpResponse:
     agreement = (
         visible_to(user, Agreement.objects.in_force(day)).select_related("organisation", "service_calendar").first()
     )
-    context: dict[str, Any] = {"summary": None}
+    context: dict[str, Any] = {"summary": None, "estimates_waiting": list(estimates_waiting(user))}
     if agreement is not None:
         summary = period_summary(agreement, day)
         balance = summary.balance

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import changes, profile, quota, requests, views
+from tuki.portal import changes, estimates, profile, quota, requests, views
 
 app_name = "portal"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("portal/", views.dashboard, name="dashboard"),
     path("portal/agreement/", views.agreement, name="agreement"),
     path("portal/quota/", quota.quota, name="quota"),
+    path("portal/estimates/<int:estimate_id>/", estimates.estimate_page, name="estimate"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),
     path("portal/requests/", requests.request_list, name="requests"),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuki.timesheets.models import MAX_MINUTES, WorkKind
+from tuki.accounts.models import BusinessUnit
+from tuki.timesheets.models import MAX_MINUTES, EstimateBasis, WorkKind
 
 
 class TimeEntryForm(forms.Form):
@@ -21,6 +23,12 @@ class TimeEntryForm(forms.Form):
     )
     internal_note = forms.CharField(
         label=_("Internal note"), max_length=500, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to log additional work without an approved estimate"),
+        help_text=_("Supplier managers only; recorded in the audit log."),
+        max_length=500,
+        required=False,
     )
 
     def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
@@ -50,3 +58,53 @@ def chosen_day(data: Mapping[str, Any]) -> date | None:
     form = PeriodForm(data)
     day: date | None = form.cleaned_data["period"] if form.is_valid() else None
     return day
+
+
+class EstimateForm(forms.Form):
+    """The desk's estimate: hours (priced at the agreement's rate) or a fixed price, and what the work is."""
+
+    basis = forms.ChoiceField(label=_("Basis"), choices=EstimateBasis.choices, widget=forms.RadioSelect)
+    hours = forms.DecimalField(
+        label=_("Estimated hours"), required=False, min_value=Decimal("0.01"), max_digits=7, decimal_places=2
+    )
+    amount = forms.DecimalField(label=_("Fixed price (€)"), required=False, max_digits=10, decimal_places=2)
+    description = forms.CharField(
+        label=_("Description of the work"), max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as the service takes them: hours become whole minutes, rounded half up."""
+        data = self.cleaned_data
+        hours = data["hours"]
+        minutes = int((hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if hours is not None else None
+        return {
+            "basis": data["basis"],
+            "minutes": minutes,
+            "amount": data["amount"],
+            "description": data["description"],
+        }
+
+
+class EstimateDecisionForm(forms.Form):
+    """The portal's approval step: a share for each of the customer's business units, or a reason to decline."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for declining"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, units: Sequence[BusinessUnit], initial_split: Mapping[int, int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.units = list(units)
+        for unit in self.units:
+            self.fields[f"share_{unit.pk}"] = forms.IntegerField(
+                label=_("%(unit)s, share (%%)") % {"unit": unit.name},
+                required=False,
+                min_value=0,
+                max_value=100,
+                initial=initial_split.get(unit.pk, 0),
+            )
+
+    def share_fields(self) -> list[forms.BoundField]:
+        return [self[f"share_{unit.pk}"] for unit in self.units]
+
+    def split(self) -> dict[int, int]:
+        return {unit.pk: self.cleaned_data.get(f"share_{unit.pk}") or 0 for unit in self.units}

@@ -123,3 +123,29 @@ def sum_by_period(rows: Iterable[tuple[date, str, int]]) -> dict[date, dict[str,
         by_kind = totals.setdefault(start, {})
         by_kind[kind] = by_kind.get(kind, 0) + minutes
     return totals
+
+
+CENT = Decimal("0.01")
+OVERRUN_TOLERANCE = Decimal("1.10")  # approved work may run 10 % over its estimate before anyone is warned
+
+
+def line_amount(minutes: int, hourly_rate: Decimal) -> Decimal:
+    """The euros of one line (an estimate, or a request's additional work): minutes at the hourly rate, rounded
+    once, half up to the cent. Totals add up the rounded lines and are never rounded again."""
+    return (Decimal(minutes) * hourly_rate / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def overrun(spent: Decimal, estimated: Decimal) -> bool:
+    """Whether work costing ``spent`` is beyond an estimate of ``estimated`` by more than the tolerance."""
+    return spent > estimated * OVERRUN_TOLERANCE
+
+
+def split_problems(percents: Sequence[int]) -> str | None:
+    """Why a cost split by these percentages is wrong, or None: each share 1-100, together exactly 100."""
+    if not percents:
+        return "empty"
+    if any(not 1 <= share <= 100 for share in percents):
+        return "share"
+    if sum(percents) != 100:
+        return "sum"
+    return None

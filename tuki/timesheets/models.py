@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Organisation
+from tuki.accounts.models import BusinessUnit, Organisation
 from tuki.agreements.models import Agreement
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
@@ -149,3 +149,109 @@ class QuotaNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning} -> {self.recipient_id}"
+
+
+class EstimateState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class EstimateBasis(models.TextChoices):
+    HOURS = "hours", _("Hours at the hourly rate")
+    FIXED = "fixed", _("Fixed price")
+
+
+class Estimate(models.Model):
+    """The estimate of a request's additional work: the customer approves it before the work starts.
+
+    One per request; a change makes a new version that needs approval again. ``approved_*`` hold the exact figures
+    of the version a customer manager approved, and ``version`` lets the approval name the figures it saw.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="estimate")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
+    basis = models.CharField(_("basis"), max_length=8, choices=EstimateBasis.choices)
+    minutes = models.PositiveIntegerField(_("estimated minutes"), null=True, blank=True)
+    hourly_rate = models.DecimalField(_("hourly rate"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    description = models.TextField(_("description"), max_length=2000)
+    state = models.CharField(_("state"), max_length=10, choices=EstimateState.choices, default=EstimateState.PROPOSED)
+    version = models.PositiveIntegerField(default=1)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    approved_minutes = models.PositiveIntegerField(null=True, blank=True)
+    approved_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Set by the conditional update that claims the one overrun warning of an approved version.
+    overrun_warned_at = models.DateTimeField(null=True, blank=True)
+
+    VISIBLE_WITH: ClassVar[str] = "ticket"
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="estimate_state")]
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} v{self.version} {self.state} {self.amount}"
+
+
+class EstimateRevision(models.Model):
+    """One step in an estimate's history, with the figures as they were then: rows are only ever added."""
+
+    estimate = models.ForeignKey(Estimate, on_delete=models.PROTECT, related_name="revisions")
+    version = models.PositiveIntegerField()
+    step = models.CharField(max_length=10)  # proposed, approved, declined, split
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    basis = models.CharField(max_length=8, choices=EstimateBasis.choices)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    hourly_rate = models.DecimalField(max_digits=8, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    description = models.TextField()
+    reason = models.CharField(max_length=500, blank=True)
+    # The cost split in force after this step, {business unit id: percent}.
+    split = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    VISIBLE_WITH: ClassVar[str] = "estimate"
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.estimate_id} v{self.version} {self.step}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(APPEND_ONLY)
+
+
+class CostShare(models.Model):
+    """The percentage of an estimate's additional costs that one of the customer's business units bears."""
+
+    estimate = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="shares")
+    business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField(_("share (%)"))
+
+    VISIBLE_WITH: ClassVar[str] = "estimate"
+
+    class Meta:
+        ordering = ["-percent", "business_unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["estimate", "business_unit"], name="cost_share_unique"),
+            models.CheckConstraint(condition=Q(percent__gte=1, percent__lte=100), name="cost_share_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estimate_id} {self.business_unit_id} {self.percent} %"

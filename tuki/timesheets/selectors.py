@@ -12,10 +12,10 @@ from django.db.models import QuerySet, Sum
 
 from tuki.accounts.models import User
 from tuki.agreements.models import Agreement
-from tuki.core.scoping import visible_to
+from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
-from tuki.timesheets.models import ClosedPeriod, TimeEntry, WorkKind
+from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, WorkKind
 from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
 
 
@@ -106,3 +106,26 @@ def ticket_time(user: User, ticket: Ticket) -> tuple[list[TimeEntry], dict[str, 
     for entry in entries:
         totals[entry.kind] += entry.minutes
     return entries, dict(totals)
+
+
+def additional_minutes(ticket_id: int) -> int:
+    """The request's additional work, corrections included."""
+    total = TimeEntry.objects.filter(ticket_id=ticket_id, kind=WorkKind.ADDITIONAL).aggregate(total=Sum("minutes"))
+    return int(total["total"] or 0)
+
+
+def estimates_waiting(user: User) -> QuerySet[Estimate]:
+    """The estimates ``user`` may see that wait for a customer manager's decision, oldest first."""
+    waiting = Estimate.objects.filter(state=EstimateState.PROPOSED).select_related("ticket")
+    return visible_to(user, waiting).order_by("proposed_at", "pk")
+
+
+def estimate_for(user: User, pk: int) -> Estimate:
+    """One estimate as ``user`` may see it, or 404."""
+    queryset = Estimate.objects.select_related("ticket__business_unit", "decided_by", "proposed_by")
+    return get_visible_or_404(user, queryset, pk=pk)
+
+
+def ticket_estimate(user: User, ticket: Ticket) -> Estimate | None:
+    """The request's estimate, if it has one and ``user`` may see it."""
+    return visible_to(user, Estimate).filter(ticket=ticket).select_related("decided_by").first()

@@ -8,15 +8,16 @@ warnings see every minute logged before them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from tuki.accounts.models import Contact, User
+from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Agreement
 from tuki.agreements.selectors import agreement_for
 from tuki.audit.models import Action
@@ -24,14 +25,26 @@ from tuki.audit.services import audit_record
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger, signals
-from tuki.timesheets.models import MAX_MINUTES, ClosedPeriod, QuotaNotice, QuotaWarning, TimeEntry, WorkKind
-from tuki.timesheets.selectors import agreement_balances, closed_starts
+from tuki.timesheets.models import (
+    MAX_MINUTES,
+    ClosedPeriod,
+    CostShare,
+    Estimate,
+    EstimateBasis,
+    EstimateRevision,
+    EstimateState,
+    QuotaNotice,
+    QuotaWarning,
+    TimeEntry,
+    WorkKind,
+)
+from tuki.timesheets.selectors import additional_minutes, agreement_balances, closed_starts
 from tuki.timesheets.terms import agreement_today, allowed_kinds, first_period, period_of
 
 
-def _require_staff(actor: User, ticket: Ticket) -> None:
+def _require_staff(actor: User, ticket: Ticket, refusal: str = "") -> None:
     if not getattr(actor, "is_supplier_staff", False) or not visible_to(actor, Ticket).filter(pk=ticket.pk).exists():
-        raise ValidationError(_("Only the supplier's staff log time on support requests."))
+        raise ValidationError(refusal or _("Only the supplier's staff log time on support requests."))
 
 
 def _locked(agreement_id: int) -> Agreement:
@@ -52,9 +65,14 @@ def time_entry_log(
     kind: str,
     description: str = "",
     internal_note: str = "",
+    override_reason: str = "",
+    address: str = "",
     now: datetime | None = None,
 ) -> TimeEntry:
-    """Log ``minutes`` of ``kind`` work done on ``day`` on a request. Every problem is told at once, per field."""
+    """Log ``minutes`` of ``kind`` work done on ``day`` on a request. Every problem is told at once, per field.
+
+    Additional work needs an estimate the customer has approved; a supplier manager may log it without one by
+    giving ``override_reason``, which goes to the audit log."""
     now = now or timezone.now()
     _require_staff(actor, ticket)
     errors: dict[str, str] = {}
@@ -79,6 +97,17 @@ def time_entry_log(
         errors["kind"] = _("The customer's agreement does not include %(kind)s.") % {
             "kind": WorkKind(kind).label.lower()
         }
+    estimate = Estimate.objects.select_for_update().filter(ticket=ticket).first()
+    approved = estimate is not None and estimate.state == EstimateState.APPROVED
+    if override_reason.strip() and not getattr(actor, "is_manager", False):
+        errors["override_reason"] = _(
+            "Only the supplier's managers may log additional work without an approved estimate."
+        )
+    elif kind == WorkKind.ADDITIONAL and not approved and not override_reason.strip() and "kind" not in errors:
+        errors["kind"] = _(
+            "This request has no estimate that the customer has approved; make an estimate and wait for the "
+            "customer's approval before logging additional work."
+        )
     if errors:
         raise ValidationError(errors)
     entry = TimeEntry(
@@ -98,6 +127,18 @@ def time_entry_log(
     entry.save()
     if kind == WorkKind.MAINTENANCE:
         quota_warnings_record(agreement=agreement, period_start=entry.period_start, now=now)
+    if kind == WorkKind.ADDITIONAL and not approved:
+        audit_record(
+            action=Action.ADDITIONAL_WORK_OVERRIDDEN,
+            actor=actor,
+            target=ticket,
+            target_label=ticket.identifier,
+            address=address,
+            now=now,
+            details={"entry": entry.pk, "minutes": minutes, "day": day.isoformat(), "reason": override_reason.strip()},
+        )
+    elif kind == WorkKind.ADDITIONAL and estimate is not None:
+        _overrun_check(estimate=estimate, author=actor, now=now)
     return entry
 
 
@@ -239,3 +280,231 @@ def _warned_people(agreement: Agreement) -> list[User]:
     if account_manager is not None and account_manager.is_supplier_staff:
         people.append(account_manager)
     return people
+
+
+def _overrun_check(*, estimate: Estimate, author: User, now: datetime) -> None:
+    """Warn the agent who logged and the account manager, once per approved version, when the request's additional
+    work costs more than 10 % over the approved estimate. The conditional update is the claim."""
+    assert estimate.approved_amount is not None  # noqa: S101 - an approved estimate has its figures
+    spent = ledger.line_amount(additional_minutes(estimate.ticket_id), estimate.hourly_rate)
+    if not ledger.overrun(spent, estimate.approved_amount):
+        return
+    claimed = Estimate.objects.filter(
+        pk=estimate.pk, version=estimate.version, state=EstimateState.APPROVED, overrun_warned_at__isnull=True
+    ).update(overrun_warned_at=now)
+    if claimed:
+        transaction.on_commit(
+            partial(signals.estimate_overrun.send, sender=Estimate, estimate_id=estimate.pk, author_id=author.pk),
+            robust=True,
+        )
+
+
+# Estimates of additional work. Money: the agreement's hourly rate, each line rounded once (ledger.line_amount).
+
+
+def _revision(estimate: Estimate, *, step: str, actor: User, now: datetime, reason: str = "") -> None:
+    split = {str(share.business_unit_id): share.percent for share in estimate.shares.all()}
+    EstimateRevision.objects.create(
+        estimate=estimate,
+        version=estimate.version,
+        step=step,
+        actor=actor,
+        at=now,
+        basis=estimate.basis,
+        minutes=estimate.minutes,
+        hourly_rate=estimate.hourly_rate,
+        amount=estimate.amount,
+        description=estimate.description,
+        reason=reason,
+        split=split,
+    )
+
+
+@transaction.atomic
+def estimate_propose(
+    *,
+    actor: User,
+    ticket: Ticket,
+    basis: str,
+    description: str,
+    minutes: int | None = None,
+    amount: Decimal | None = None,
+    now: datetime | None = None,
+) -> Estimate:
+    """Propose the request's estimate, or change it: a change is a new version that needs approval again, even
+    when the previous one was approved. Hours are priced at the agreement's hourly rate; a fixed price is given."""
+    now = now or timezone.now()
+    _require_staff(actor, ticket, _("Only the supplier's staff make estimates of additional work."))
+    found = agreement_for(ticket.organisation_id, now.date())
+    if found is not None:  # the row itself, not the process's cached copy: the rate must be the current one
+        found = _locked(found.pk)
+    if found is None or found.hourly_rate <= 0:
+        raise ValidationError(_("The customer's agreement has no hourly rate for additional work."))
+    errors: dict[str, str] = {}
+    if basis not in EstimateBasis.values:
+        errors["basis"] = _("Choose hours or a fixed price.")
+    elif basis == EstimateBasis.HOURS:
+        if minutes is None or minutes <= 0:
+            errors["minutes"] = _("Estimate more than zero hours of work.")
+        elif minutes > 10_000 * 60:
+            errors["minutes"] = _("An estimate can hold at most 10 000 hours.")
+    elif amount is None or amount <= 0:
+        errors["amount"] = _("Give a fixed price of more than zero euros.")
+    elif amount != amount.quantize(ledger.CENT) or amount >= Decimal("100000000"):
+        errors["amount"] = _("Give the price in euros and cents, at most 99 999 999.99.")
+    if not description.strip():
+        errors["description"] = _("Describe the work the estimate covers.")
+    if errors:
+        raise ValidationError(errors)
+    rate = found.hourly_rate
+    estimated: int | None = minutes if basis == EstimateBasis.HOURS else None
+    price = ledger.line_amount(minutes or 0, rate) if basis == EstimateBasis.HOURS else amount
+    assert price is not None  # noqa: S101 - checked above
+    estimate = Estimate.objects.select_for_update().filter(ticket=ticket).first()
+    if estimate is None:
+        estimate = Estimate(ticket=ticket, version=1)
+    else:
+        estimate.version += 1
+    estimate.agreement = found
+    estimate.basis = basis
+    estimate.minutes = estimated
+    estimate.amount = price
+    estimate.hourly_rate = rate
+    estimate.description = description.strip()
+    estimate.state = EstimateState.PROPOSED
+    estimate.proposed_by = actor
+    estimate.proposed_at = now
+    estimate.decided_by = None
+    estimate.decided_at = None
+    estimate.decline_reason = ""
+    estimate.approved_minutes = None
+    estimate.approved_amount = None
+    estimate.overrun_warned_at = None
+    estimate.full_clean(exclude=["ticket", "agreement", "proposed_by", "decided_by"])
+    estimate.save()
+    _revision(estimate, step="proposed", actor=actor, now=now)
+    return estimate
+
+
+def _require_customer_manager(actor: User, estimate: Estimate) -> None:
+    contact = getattr(actor, "contact", None)
+    if (
+        contact is None
+        or contact.deactivated_at is not None
+        or not contact.is_customer_manager
+        or contact.organisation_id != estimate.ticket.organisation_id
+    ):
+        raise PermissionDenied(_("Only a customer manager of the organisation approves or declines estimates."))
+
+
+def _split_checked(estimate: Estimate, split: dict[int, int] | None) -> dict[int, int]:
+    """The split as given, or the request's own business unit; refused unless the customer's units share 100 %."""
+    if split is None:
+        unit_id = estimate.ticket.business_unit_id
+        return {unit_id: 100} if unit_id is not None else {}
+    split = {unit: percent for unit, percent in split.items() if percent}
+    problem = ledger.split_problems(list(split.values()))
+    if problem == "empty":
+        raise ValidationError({"split": _("Give at least one business unit a share of the costs.")})
+    if problem == "share":
+        raise ValidationError({"split": _("Each business unit's share is a whole percentage from 1 to 100.")})
+    if problem == "sum":
+        raise ValidationError(
+            {
+                "split": _("The shares add up to %(total)d %%; they must add up to 100 %%.")
+                % {"total": sum(split.values())}
+            }
+        )
+    own = set(
+        BusinessUnit.objects.filter(
+            organisation_id=estimate.ticket.organisation_id, is_active=True, pk__in=list(split)
+        ).values_list("pk", flat=True)
+    )
+    if own != set(split):
+        raise ValidationError({"split": _("Costs can be split only between your own organisation's business units.")})
+    return split
+
+
+def _shares_replace(estimate: Estimate, split: dict[int, int]) -> None:
+    estimate.shares.all().delete()
+    CostShare.objects.bulk_create(
+        CostShare(estimate=estimate, business_unit_id=unit, percent=percent) for unit, percent in split.items()
+    )
+
+
+def _decision_refused(estimate_id: int, version: int) -> ValidationError:
+    """Why a decision on the version the customer saw found nothing to decide: told after the conditional update."""
+    current = Estimate.objects.select_related("decided_by").get(pk=estimate_id)
+    if current.version != version:
+        return ValidationError(_("The estimate was changed while you were looking at it; check the new figures."))
+    who = current.decided_by.full_name if current.decided_by is not None else ""
+    if current.state == EstimateState.APPROVED:
+        return ValidationError(_("%(name)s already approved this estimate.") % {"name": who})
+    return ValidationError(_("%(name)s already declined this estimate.") % {"name": who})
+
+
+@transaction.atomic
+def estimate_approve(
+    *,
+    actor: User,
+    estimate: Estimate,
+    version: int,
+    split: dict[int, int] | None = None,
+    now: datetime | None = None,
+) -> Estimate:
+    """A customer manager approves the ``version`` they saw, and its costs fall on business units by ``split``
+    (percentages by unit id; by default the request's own unit). Of two approvals at once, one wins."""
+    now = now or timezone.now()
+    _require_customer_manager(actor, estimate)
+    shares = _split_checked(estimate, split)
+    won = Estimate.objects.filter(pk=estimate.pk, version=version, state=EstimateState.PROPOSED).update(
+        state=EstimateState.APPROVED,
+        decided_by=actor,
+        decided_at=now,
+        approved_minutes=F("minutes"),
+        approved_amount=F("amount"),
+        overrun_warned_at=None,
+    )
+    if not won:
+        raise _decision_refused(estimate.pk, version)
+    estimate.refresh_from_db()
+    _shares_replace(estimate, shares)
+    _revision(estimate, step="approved", actor=actor, now=now)
+    return estimate
+
+
+@transaction.atomic
+def estimate_decline(
+    *, actor: User, estimate: Estimate, version: int, reason: str, now: datetime | None = None
+) -> Estimate:
+    now = now or timezone.now()
+    _require_customer_manager(actor, estimate)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the estimate is declined, so that the supplier can revise it.")})
+    if len(reason.strip()) > 500:
+        raise ValidationError({"reason": _("Keep the reason within 500 characters.")})
+    won = Estimate.objects.filter(pk=estimate.pk, version=version, state=EstimateState.PROPOSED).update(
+        state=EstimateState.DECLINED, decided_by=actor, decided_at=now, decline_reason=reason.strip()
+    )
+    if not won:
+        raise _decision_refused(estimate.pk, version)
+    estimate.refresh_from_db()
+    _revision(estimate, step="declined", actor=actor, now=now, reason=reason.strip())
+    return estimate
+
+
+@transaction.atomic
+def estimate_split(*, actor: User, estimate: Estimate, split: dict[int, int], now: datetime | None = None) -> Estimate:
+    """Change how an approved estimate's costs fall on business units, until a period holding its work is closed."""
+    now = now or timezone.now()
+    _require_customer_manager(actor, estimate)
+    estimate = Estimate.objects.select_for_update().select_related("ticket").get(pk=estimate.pk)
+    if estimate.state != EstimateState.APPROVED:
+        raise ValidationError(_("Only an approved estimate's costs are split; approve the estimate first."))
+    shares = _split_checked(estimate, split)
+    starts = TimeEntry.objects.filter(ticket_id=estimate.ticket_id, kind=WorkKind.ADDITIONAL).values("period_start")
+    if ClosedPeriod.objects.filter(agreement_id=estimate.agreement_id, start__in=starts).exists():
+        raise ValidationError(_("The period of this work is closed for invoicing; its costs can no longer be split."))
+    _shares_replace(estimate, shares)
+    _revision(estimate, step="split", actor=actor, now=now)
+    return estimate
