@@ -26,13 +26,8 @@ def increment(cache_key: str, *, timeout: int | None) -> int:
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one event for ``key``; True while the window's count is within ``limit``.
-
-    The window's number is part of the key, so a count ends with its window whatever the cache does with
-    lifetimes.
-    """
-    window = int(time.time() // window_seconds)
-    return increment(f"ratelimit:{key}:{window}", timeout=window_seconds) <= limit
+    """Count one event for ``key``; True while the window's count is within ``limit``."""
+    return increment(_window_key(key, window_seconds, time.time()), timeout=window_seconds) <= limit
 
 
 def seconds_blocked(key: str, *, limit: int, window_seconds: int) -> int:
@@ -41,10 +36,9 @@ def seconds_blocked(key: str, *, limit: int, window_seconds: int) -> int:
     For limits counted on one kind of event (a failure) and checked on another (any attempt).
     """
     now = time.time()
-    window = int(now // window_seconds)
-    if cache.get(f"ratelimit:{key}:{window}", 0) < limit:
+    if int(cache.get(_window_key(key, window_seconds, now), 0)) < limit:
         return 0
-    return max(1, math.ceil((window + 1) * window_seconds - now))
+    return max(1, math.ceil((now // window_seconds + 1) * window_seconds - now))
 
 
 def count(key: str, *, window_seconds: int) -> int:
@@ -52,5 +46,10 @@ def count(key: str, *, window_seconds: int) -> int:
 
     For limits on failures only: check the count before trying, and hit only when the try fails.
     """
-    window = int(time.time() // window_seconds)
-    return int(cache.get(f"ratelimit:{key}:{window}", 0))
+    return int(cache.get(_window_key(key, window_seconds, time.time()), 0))
+
+
+def _window_key(key: str, window_seconds: int, now: float) -> str:
+    """The counter of ``key`` in the window ``now`` falls in: its number is part of the key, so a count ends with
+    its window whatever the cache does with lifetimes."""
+    return f"ratelimit:{key}:{int(now // window_seconds)}"

@@ -26,7 +26,7 @@ from tuki.audit.selectors import audit_entries
 from tuki.audit.services import audit_record
 from tuki.core.client_address import client_address
 from tuki.core.durations import format_minutes
-from tuki.core.pages import page_number
+from tuki.core.pages import page_number, page_rows
 from tuki.core.permissions import manager_required
 from tuki.core.spreadsheets import SafeCsvWriter
 
@@ -141,13 +141,12 @@ def change_lines(entry: AuditEntry) -> list[tuple[str, str, str]]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     form, entries = _entries(request)
     page = page_number(request.GET.get("page", ""), last=10_000)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(entries[start : start + PAGE_SIZE + 1])
+    rows, has_next = page_rows(entries, page, PAGE_SIZE)
     context = {
         "form": form,
-        "rows": [(entry, change_lines(entry)) for entry in rows[:PAGE_SIZE]],
+        "rows": [(entry, change_lines(entry)) for entry in rows],
         "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        "has_next": has_next,
         "query": _query(form),
     }
     return render(request, "desk/audit.html", context)

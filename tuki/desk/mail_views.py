@@ -23,7 +23,7 @@ from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Contact, User
 from tuki.core.errors import Refusal
 from tuki.core.forms import CHOOSE, refusal_text
-from tuki.core.pages import page_number
+from tuki.core.pages import page_number, page_rows
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.desk.phone import callable_contacts
@@ -83,16 +83,15 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
     )
     if status:
         records = records.filter(status=status)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(records.order_by("-received_at", "-pk")[start : start + PAGE_SIZE + 1])
+    rows, has_next = page_rows(records.order_by("-received_at", "-pk"), page, PAGE_SIZE)
     counts = dict(visible_to(user, InboundMessage).values_list("status").annotate(count=Count("pk")).order_by())
     tabs = [(value, label, sum(counts.values()) if not value else counts.get(value, 0)) for value, label in STATUS_TABS]
     context = {
-        "rows": rows[:PAGE_SIZE],
+        "rows": rows,
         "status": status,
         "tabs": tabs,
         "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        "has_next": has_next,
     }
     return render(request, "desk/mail/list.html", context)
 
@@ -107,9 +106,8 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
         .filter(status=InboundStatus.UNVERIFIED)
         .only("received_at", "status", "reason", "sender", "sender_name", "subject")
     )
-    start = (page - 1) * PAGE_SIZE
-    rows = list(records.order_by("received_at", "pk")[start : start + PAGE_SIZE + 1])
-    context = {"rows": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
+    rows, has_next = page_rows(records.order_by("received_at", "pk"), page, PAGE_SIZE)
+    context = {"rows": rows, "page": page, "has_next": has_next}
     return render(request, "desk/mail/quarantine.html", context)
 
 
