@@ -7,7 +7,7 @@ history.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-APPEND_ONLY = "The audit log is append-only."
+from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 
 
 class Action(models.TextChoices):
@@ -39,20 +39,7 @@ class Action(models.TextChoices):
     ADDITIONAL_WORK_OVERRIDDEN = "additional_work_overridden", _("Additional work logged without an approved estimate")
 
 
-_Row = TypeVar("_Row", bound=models.Model)
-
-
-class AppendOnlyQuerySet(models.QuerySet[_Row]):
-    """Bulk updates and deletes would bypass the model's guard; the log must not change by any path."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError(APPEND_ONLY)
-
-    def delete(self) -> Any:
-        raise ValueError(APPEND_ONLY)
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One thing that happened. Rows are only ever added."""
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -69,6 +56,7 @@ class AuditEntry(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY: ClassVar[str] = "The audit log is append-only."
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -77,14 +65,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(APPEND_ONLY)
 
     @classmethod
     def scope_for_organisation(cls, queryset: QuerySet[AuditEntry], organisation_id: int) -> QuerySet[AuditEntry]:

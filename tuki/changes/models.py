@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Organisation, User
-from tuki.environments.models import AppendOnly, AppendOnlyQuerySet, Component, Environment, validate_version
+from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
+from tuki.environments.models import Component, Environment, validate_version
 from tuki.tickets.models import Ticket
 
 

@@ -4,7 +4,7 @@ and the append-only history of both."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Organisation, User
+from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 
 
 class EnvironmentKind(models.TextChoices):
@@ -118,34 +119,6 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}".strip()
-
-
-_Row = TypeVar("_Row", bound=models.Model)
-
-
-class AppendOnlyQuerySet(models.QuerySet[_Row]):
-    """Bulk updates and deletes would bypass the model's guard; history must not change by any path."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError("History is append-only.")
-
-    def delete(self) -> Any:
-        raise ValueError("History is append-only.")
-
-
-class AppendOnly(models.Model):
-    """A history row: only ever added."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("History is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("History is append-only.")
 
 
 class EnvironmentEvent(AppendOnly):

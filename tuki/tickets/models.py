@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Contact, Organisation, User
 from tuki.agreements.models import Agreement, ContactVisibility, Priority
+from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 
 
 class State(models.TextChoices):
@@ -221,20 +222,10 @@ class EventKind(models.TextChoices):
     SLA = "sla", _("SLA")
 
 
-_Row = TypeVar("_Row", bound=models.Model)
+TICKET_HISTORY = "The history of a request is append-only."
 
 
-class AppendOnlyQuerySet(models.QuerySet[_Row]):
-    """Bulk updates and deletes would bypass the model's guard; history must not change by any path."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError("The history of a request is append-only.")
-
-    def delete(self) -> Any:
-        raise ValueError("The history of a request is append-only.")
-
-
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnly):
     """One entry of a request's history. Rows are only ever added."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
@@ -247,6 +238,7 @@ class TicketEvent(models.Model):
 
     objects = AppendOnlyQuerySet.as_manager()
 
+    APPEND_ONLY: ClassVar[str] = TICKET_HISTORY
     VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
     class Meta:
@@ -254,14 +246,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("The history of a request is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("The history of a request is append-only.")
 
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[TicketEvent], user: User) -> QuerySet[TicketEvent]:
@@ -282,6 +266,7 @@ class Attachment(models.Model):
 
     objects = AppendOnlyQuerySet.as_manager()
 
+    APPEND_ONLY: ClassVar[str] = TICKET_HISTORY
     VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
     class Meta:

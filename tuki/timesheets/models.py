@@ -6,7 +6,7 @@ names the entry it corrects and says why, so that every figure can be recomputed
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import BusinessUnit, Organisation
 from tuki.agreements.models import Agreement
+from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
 
@@ -29,20 +30,7 @@ class WorkKind(models.TextChoices):
     ADDITIONAL = ledger.ADDITIONAL, _("Additional work")
 
 
-_Row = TypeVar("_Row", bound=models.Model)
-
-
-class AppendOnlyQuerySet(models.QuerySet[_Row]):
-    """Bulk updates and deletes would bypass the model's guard; the ledger must not change by any path."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise ValueError(APPEND_ONLY)
-
-    def delete(self) -> Any:
-        raise ValueError(APPEND_ONLY)
-
-
-class TimeEntry(models.Model):
+class TimeEntry(AppendOnly):
     """Minutes of one kind of work on a request, done on one day (a date in the agreement's time zone)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries")
@@ -66,6 +54,7 @@ class TimeEntry(models.Model):
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY: ClassVar[str] = APPEND_ONLY
 
     VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
 
@@ -88,14 +77,6 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.minutes} min"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(APPEND_ONLY)
 
 
 class ClosedPeriod(models.Model):
@@ -201,7 +182,7 @@ class Estimate(models.Model):
         return f"{self.ticket_id} v{self.version} {self.state} {self.amount}"
 
 
-class EstimateRevision(models.Model):
+class EstimateRevision(AppendOnly):
     """One step in an estimate's history, with the figures as they were then: rows are only ever added."""
 
     estimate = models.ForeignKey(Estimate, on_delete=models.PROTECT, related_name="revisions")
@@ -219,6 +200,7 @@ class EstimateRevision(models.Model):
     split = models.JSONField(default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY: ClassVar[str] = APPEND_ONLY
 
     VISIBLE_WITH: ClassVar[str] = "estimate"
 
@@ -227,14 +209,6 @@ class EstimateRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.estimate_id} v{self.version} {self.step}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(APPEND_ONLY)
 
 
 class CostShare(models.Model):
