@@ -7,4 +7,4 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
-        from tuki.mail import checks, receivers  # noqa: F401 - registers the checks; subscribes to the domains' signals
+        from tuki.mail import checks, receivers, selectors  # noqa: F401 - checks; subscriptions; fresh counts

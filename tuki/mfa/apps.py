@@ -6,3 +6,6 @@ class MfaConfig(AppConfig):
     name = "tuki.mfa"
     label = "mfa"
     verbose_name = _("Two-step login")
+
+    def ready(self) -> None:
+        from tuki.mfa import policy  # noqa: F401 - connects the receivers that keep the list of device owners fresh

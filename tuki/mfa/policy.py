@@ -6,10 +6,13 @@ import enum
 from typing import Any
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuki.accounts.models import User
+from tuki.core.versioned import Versioned
 from tuki.mfa.models import WebAuthnDevice
 
 # The kinds of device a second step rests on, by the name addresses use for them.
@@ -43,11 +46,28 @@ def kind_of(device: Device) -> str:
     return next(name for name, kind in AUTHENTICATOR_KINDS.items() if isinstance(device, kind))
 
 
+def _load_owners() -> frozenset[int]:
+    apps = TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
+    keys = WebAuthnDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
+    return frozenset(apps.union(keys))
+
+
+# Who has a confirmed authenticator: asked on every page of staff who have not passed the step (most agents,
+# while the step is optional for them), and only the staff ever have one, so each process keeps the few ids
+# instead of asking the database on each page (one cache lookup, see tuki.core.versioned).
+OWNERS: Versioned[frozenset[int]] = Versioned("authenticator-owners", _load_owners)
+
+
+@receiver(post_save, sender=TOTPDevice)
+@receiver(post_delete, sender=TOTPDevice)
+@receiver(post_save, sender=WebAuthnDevice)
+@receiver(post_delete, sender=WebAuthnDevice)
+def _devices_changed(**kwargs: object) -> None:
+    OWNERS.changed()
+
+
 def has_authenticator(user: User) -> bool:
-    """One query, on every page of staff who have not passed the step."""
-    apps = TOTPDevice.objects.filter(user=user, confirmed=True).values("pk")
-    keys = WebAuthnDevice.objects.filter(user=user, confirmed=True).values("pk")
-    return apps.union(keys).exists()
+    return user.pk in OWNERS.get()
 
 
 def standing(user: Any) -> Standing:

@@ -6,15 +6,14 @@ from typing import Any
 
 from django import template
 
-from tuki.core.scoping import visible_to
-from tuki.mail.models import InboundMessage, InboundStatus
+from tuki.mail.selectors import unverified_count
 
 register = template.Library()
 
 
 @register.simple_tag
 def unverified_mail_count(user: Any) -> int:
-    """Mail from a contact's address whose sender could not be verified (one indexed count per page)."""
+    """Mail from a contact's address whose sender could not be verified (kept per process until mail changes)."""
     if not getattr(user, "is_supplier_staff", False):
         return 0
-    return visible_to(user, InboundMessage).filter(status=InboundStatus.UNVERIFIED).count()
+    return unverified_count()
