@@ -1,7 +1,11 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+from tuki.core.footprint import leave_out_unused_clients
+
+leave_out_unused_clients()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the clients are left out
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuki.settings")
 application = get_wsgi_application()

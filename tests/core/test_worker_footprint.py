@@ -5,6 +5,7 @@ library (every country it knows, to compute one) each add 10-20 MB to a process 
 the desk's and the portal's pages must never import them; this runs one in a process of its own and looks.
 qrcode (the QR code of the two-step enrolment page) and webauthn with cbor2 (security keys) are needed only on
 the pages of the second step, and dkimpy with dnspython (checking senders' signatures) only by the mail intake.
+The Redis client is needed only where REDIS_URL is set (tuki.core.footprint).
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from django.conf import settings
 
 from tuki.tickets.services import ticket_create
 
-HEAVY = ["numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns"]
+HEAVY = ["numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns", "redis"]
 
 SCRIPT = """
 import json, sys
-import django
-django.setup()
+import tuki.wsgi  # as gunicorn loads it
 from django.test import Client
 from tuki.accounts.models import User
 
@@ -36,7 +36,8 @@ for email, path in pages:
     client.force_login(User.objects.get(email=email))
     answer = client.get(path)
     assert answer.status_code == 200, (path, answer.status_code)
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in %r)))
+loaded = (name for name, module in sys.modules.items() if module is not None)
+print(json.dumps(sorted(name for name in loaded if name.split(".")[0] in %r)))
 """
 
 
@@ -77,3 +78,26 @@ def test_pages_load_no_heavy_library(agent: Any, anna: Any, agreement_a: Any, tm
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert json.loads(run.stdout.splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(("redis_url", "loaded"), [("", False), ("redis://127.0.0.1:6379/15", True)])
+def test_the_job_worker_loads_the_redis_client_only_with_redis(tmp_path: Path, redis_url: str, loaded: bool) -> None:
+    environment = {**os.environ, "TUKI_VAR_DIR": str(tmp_path), "DEBUG": "0", "REDIS_URL": redis_url}
+    if not redis_url:
+        environment.pop("REDIS_URL")
+    show = (
+        "import sys; from huey.contrib.djhuey import HUEY;"
+        "print(type(HUEY).__name__, sys.modules.get('redis') is not None)"
+    )
+    run = subprocess.run(  # noqa: S603 - our own interpreter and manage.py, as the worker starts
+        [sys.executable, "manage.py", "shell", "-c", show],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    queue, client = run.stdout.splitlines()[-1].split()
+    assert client == str(loaded) and queue == ("RedisHuey" if loaded else "WalSqliteHuey")
