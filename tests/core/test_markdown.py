@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tuki.core.markdown import render_markdown
+from tuki.core.markdown import _converter, _plain_paragraphs, render_markdown, sanitise
 
 
 def test_formatting_survives() -> None:
@@ -32,3 +34,35 @@ def test_script_never_survives(attack: str) -> None:
     html = render_markdown(attack).lower()
     for bad in ("<script", "javascript:", "onerror", "vbscript:", "data:text/html", "<iframe", "style="):
         assert bad not in html
+
+
+# Prose as people write it, with the characters that come close to Markdown's: the shortcut for plain prose
+# must give exactly what the converter gives, or leave the text to the converter.
+_PROSE = st.sampled_from(
+    [*"aB äÖ.,;?!'\"/@%()€$\n-+:=#~0123456789é^\xa0\u2028\u200b\t\r😀ßÅ*_<>&", "  ", "    ", "\n\n", " \n"]
+    + ["SR-12", "http://x.fi/a?b=c", "e-mail", "1. ", "Re: ", "- ", "> ", "===", "Hei,\n\nkiitos"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PROSE, max_size=30).map("".join))
+def test_plain_prose_takes_the_shortcut_to_the_same_html(text: str) -> None:
+    shortcut = _plain_paragraphs(text)
+    if shortcut is not None:
+        assert sanitise(shortcut) == sanitise(_converter().reset().convert(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Tulostin ei tulosta.\nVirhe: E-1042 (SR-7).\n\nTerveisin Anna", True),
+        ("Katso **tämä**", False),
+        ("- yksi\n- kaksi", False),
+        ("1. yksi", False),
+        ("rivi  \nkatko", False),
+        ("    koodia", False),
+        ("", False),
+    ],
+)
+def test_what_counts_as_plain_prose(text: str, plain: bool) -> None:
+    assert (_plain_paragraphs(text) is not None) is plain
