@@ -22,7 +22,10 @@ from tuki.tickets.services import ticket_assign, ticket_create, ticket_note, tic
 # One of each is the second step of login: django-otp reads the device that verified the session or, for an
 # agent who has none, tuki.mfa looks whether there is one that should have.
 QUEUE_PAGE_QUERIES = 7
-REQUEST_PAGE_QUERIES = 8  # 7, and one more when any event carries files, as here
+# 7, and one more when any event carries files, as here; and two for the request's time: the agent's timers (the
+# one on this request, and the one running elsewhere that starting here would pause), and one row holding the
+# request's minutes by kind and its estimate with who proposed and decided it.
+REQUEST_PAGE_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)

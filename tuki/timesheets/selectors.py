@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from tuki.accounts.models import User
 from tuki.agreements.models import Agreement
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
-from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, WorkKind
+from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, Timer, WorkKind
 from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
 
 
@@ -129,3 +129,54 @@ def estimate_for(user: User, pk: int) -> Estimate:
 def ticket_estimate(user: User, ticket: Ticket) -> Estimate | None:
     """The request's estimate, if it has one and ``user`` may see it."""
     return visible_to(user, Estimate).filter(ticket=ticket).select_related("decided_by").first()
+
+
+@dataclass(frozen=True)
+class RequestTime:
+    """What the desk's request page shows of time: the minutes of each kind, and the request's estimate."""
+
+    minutes: dict[str, int]
+    estimate: Estimate | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes.values())
+
+
+def request_time(user: User, ticket: Ticket) -> RequestTime:
+    """The request's minutes by kind (corrections included) and its estimate with who proposed and decided it, in
+    one query whatever the number of entries: the request's row with a sum per kind and its estimate joined."""
+    sums = {
+        kind: Subquery(
+            TimeEntry.objects.filter(ticket=OuterRef("pk"), kind=kind)
+            .values("ticket")
+            .annotate(total=Sum("minutes"))
+            .values("total")[:1]
+        )
+        for kind in WorkKind.values
+    }
+    row = (
+        visible_to(user, Ticket)
+        .filter(pk=ticket.pk)
+        .select_related("estimate__proposed_by", "estimate__decided_by")
+        .defer("search_text")  # only for searching; it grows with every message
+        .annotate(**{f"minutes_{kind}": total for kind, total in sums.items()})
+        .first()
+    )
+    if row is None:
+        return RequestTime({}, None)
+    try:
+        estimate: Estimate | None = row.estimate
+    except Estimate.DoesNotExist:
+        estimate = None  # an estimate is visible exactly when its request is (VISIBLE_WITH), as this one is
+    return RequestTime({kind: getattr(row, f"minutes_{kind}") or 0 for kind in WorkKind.values}, estimate)
+
+
+def agent_timers(user: User) -> list[Timer]:
+    """The agent's timers on any request, with the requests: at most one running."""
+    return list(visible_to(user, Timer).filter(agent=user).select_related("ticket"))
+
+
+def timer_for(user: User, pk: int) -> Timer:
+    """One timer the user may see (the supplier's staff see any; the services refuse another agent's), or 404."""
+    return get_visible_or_404(user, Timer.objects.select_related("ticket"), pk=pk)
