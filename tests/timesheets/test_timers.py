@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.timesheets.conftest import NOW
+from tests.workers import run_in_workers
 from tuki.accounts.services import staff_create
 from tuki.core.scoping import visible_to
 from tuki.tickets.services import ticket_create
@@ -188,3 +189,31 @@ def test_contacts_start_no_timer_and_see_none(agent: Any, anna: Any, request_a: 
 def test_a_bad_kind_is_refused(agent: Any, request_a: Any) -> None:
     assert refusal(timer_start, actor=agent, ticket=request_a, kind="holiday", now=NOW) == "Choose the kind of work."
     assert not Timer.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_starting_at_once_leave_one_timer_running(agent: Any, request_a: Any, second_request: Any) -> None:
+    tickets = iter([request_a, second_request])
+
+    def start() -> int:
+        timer, _ = timer_start(actor=agent, ticket=next(tickets))
+        return timer.pk
+
+    results, failures = run_in_workers(start)
+    assert failures == [] and len(results) == 2
+    assert Timer.objects.filter(agent=agent).count() == 2
+    assert Timer.objects.filter(agent=agent, running_since__isnull=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stops_at_once_one_stops_the_other_is_told(agent: Any, request_a: Any) -> None:
+    timer, _ = timer_start(actor=agent, ticket=request_a, now=timezone.now() - timedelta(minutes=5))
+
+    def stop() -> int:
+        with translation.override("en"):
+            timer_stop(actor=agent, timer=Timer.objects.get(pk=timer.pk))
+        return 1
+
+    results, failures = run_in_workers(stop)
+    assert results == [1]
+    assert len(failures) == 1 and "already stopped" in str(failures[0])
