@@ -36,12 +36,12 @@ LAYERS: list[list[str]] = [
     # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
     ["tuki.audit"],
     ["tuki.sla.clock"],
-    ["tuki.sla.calendar", "tuki.timesheets.ledger"],
+    ["tuki.sla.calendar", "tuki.timesheets.ledger", "tuki.timesheets.stopwatch"],
     ["tuki.core", "tuki"],
 ]
 FACES = {"tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings", "tuki.desk", "tuki.portal", "tuki.demo"}
 FACES |= {"tuki.api", "tuki.mail"}
-ENGINES = {"tuki.sla.calendar", "tuki.sla.clock", "tuki.timesheets.ledger"}
+ENGINES = {"tuki.sla.calendar", "tuki.sla.clock", "tuki.timesheets.ledger", "tuki.timesheets.stopwatch"}
 
 # Inside a domain package, by the module's name: lower numbers may import higher ones, not the reverse.
 FACE_KINDS = ("views", "desk_views", "urls", "desk_urls", "admin", "forms", "templatetags", "management")

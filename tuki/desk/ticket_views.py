@@ -20,6 +20,7 @@ from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.desk.ticket_forms import KEEP, STEPS, TicketForm
+from tuki.desk.timer_views import timer_entry_form
 from tuki.environments.selectors import environment_choices
 from tuki.handbook.selectors import ticket_handbook
 from tuki.sla.presentation import ticket_clocks
@@ -28,7 +29,10 @@ from tuki.tickets.lifecycle import STAFF, TRANSITIONS
 from tuki.tickets.models import EventKind, Kind, State
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_mark_read
+from tuki.timesheets.forms import TimerStartForm
 from tuki.timesheets.models import WorkKind
+from tuki.timesheets.selectors import agent_timers, request_time
+from tuki.timesheets.terms import allowed_kinds
 
 
 @staff_required
@@ -45,6 +49,12 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         .annotate(in_cc=Exists(ticket.cc_contacts.filter(pk=OuterRef("pk"))))
         .order_by("user__full_name")
     )
+    # The agent's timers, once: the one on this request, and the one running elsewhere that starting here pauses.
+    timers = agent_timers(user)
+    timer = next((each for each in timers if each.ticket_id == ticket.pk), None)
+    if timer is not None:
+        timer.ticket = ticket  # the page's own row, with its agreement already read
+    kinds = allowed_kinds(ticket.agreement) if ticket.agreement is not None else None
     transitions = [State(to) for (current, to), who in TRANSITIONS.items() if current == ticket.state and STAFF in who]
     context = {
         "ticket": ticket,
@@ -69,6 +79,11 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         # Merging is recorded on both requests and cannot be undone, so the history says what was merged here.
         "merged": [event.data["merged"] for event in events if event.kind == EventKind.MERGE],
         "handbook": ticket_handbook(user, ticket, events),
+        "time": request_time(user, ticket),
+        "timer": timer,
+        "timer_elsewhere": next((each for each in timers if each != timer and each.state == "running"), None),
+        "timer_start_form": TimerStartForm(kinds=kinds, prefix="start") if timer is None else None,
+        "timer_form": timer_entry_form(timer) if timer is not None and timer.state == "stopped" else None,
     }
     return render(request, "desk/ticket.html", context)
 

@@ -1,6 +1,16 @@
 from django.urls import URLPattern, path
 
-from tuki.desk import audit_views, change_views, mail_views, phone, ticket_forms, ticket_views, time_views, views
+from tuki.desk import (
+    audit_views,
+    change_views,
+    mail_views,
+    phone,
+    ticket_forms,
+    ticket_views,
+    time_views,
+    timer_views,
+    views,
+)
 
 app_name = "desk"
 
@@ -43,6 +53,12 @@ urlpatterns = [
     _ticket_action("unlink_article", ticket_forms.UnlinkArticleForm),
     path("requests/<str:identifier>/time/", time_views.ticket_time_page, name="ticket_time"),
     path("requests/<str:identifier>/estimate/", time_views.estimate_propose_view, name="estimate_propose"),
+    path("requests/<str:identifier>/timer/", timer_views.timer_start_view, name="timer_start"),
+    path("timers/<int:pk>/log/", timer_views.timer_log_view, name="timer_log"),
+    *(
+        path(f"timers/<int:pk>/{move}/", timer_views.timer_move, {"move": move}, name=f"timer_{move}")
+        for move in ("pause", "resume", "stop", "discard")
+    ),
     path("time/<int:pk>/correct/", time_views.time_entry_correct_view, name="time_correct"),
     path("quota/", time_views.quota_overview, name="quota"),
     path("quota/<int:pk>/close/", time_views.quota_period_close, name="quota_close"),

@@ -1,4 +1,12 @@
-"""The customer's "Quota and costs" page: one quota period's use, and the time logged in it."""
+"""The customer's "Quota and costs" page: one quota period's use, the time logged in it, its additional costs by
+business unit, and the estimates waiting for a customer manager.
+
+The quota is the organisation's, so every contact sees its balance: used, remaining and carried over, figures that
+name no request and no person, and that tell a contact whether work on their own request still fits in it. Everything
+that names work (the entries, the minutes by kind, the costs) comes from the requests the contact may see
+(``visible_to``): a contact whose agreement shows them only their own requests sees only those, and a customer
+manager sees the whole organisation's.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +22,21 @@ from tuki.agreements.models import Agreement
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.timesheets.forms import chosen_day
-from tuki.timesheets.selectors import estimates_waiting, period_entries, period_summary
+from tuki.timesheets.selectors import (
+    estimates_waiting,
+    minutes_by_kind,
+    period_costs,
+    period_entries,
+    period_summary,
+    periods_to_choose,
+)
 
 
 @contact_required
 def quota(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    day = chosen_day(request.GET) or timezone.localdate()
+    today = timezone.localdate()
+    day = chosen_day(request.GET) or today
     agreement = (
         visible_to(user, Agreement.objects.in_force(day)).select_related("organisation", "service_calendar").first()
     )
@@ -29,12 +45,16 @@ def quota(request: HttpRequest) -> HttpResponse:
         summary = period_summary(agreement, day)
         balance = summary.balance
         end = balance.period.end
+        entries = list(period_entries(user, agreement, balance.period.start))
         context |= {
             "summary": summary,
-            "entries": list(period_entries(user, agreement, balance.period.start)),
+            "entries": entries,
+            "seen_minutes": minutes_by_kind(entries),
+            "costs": period_costs(user, agreement, balance.period.start),
+            "periods": periods_to_choose(agreement, today),
             "last_day": end - timedelta(days=1),
             "previous": balance.period.start - timedelta(days=1),
-            "next": end if end <= timezone.localdate() else None,
+            "next": end if end <= today else None,
             "bar_max": max(balance.included, balance.used, 1),
             "bar_low": balance.included * 8 // 10,
             "bar_value": max(balance.used, 0),

@@ -108,3 +108,17 @@ class EstimateDecisionForm(forms.Form):
 
     def split(self) -> dict[int, int]:
         return {unit.pk: self.cleaned_data.get(f"share_{unit.pk}") or 0 for unit in self.units}
+
+
+class TimerStartForm(forms.Form):
+    """What the timer is for: the kind of work and, if the agent wants, the description for the customer now."""
+
+    kind = forms.ChoiceField(label=_("Kind of work"), choices=WorkKind.choices)
+    description = forms.CharField(label=_("Description for the customer"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = self.fields["kind"]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+            field.choices = [(value, label) for value, label in WorkKind.choices if value in kinds]

@@ -149,3 +149,37 @@ def split_problems(percents: Sequence[int]) -> str | None:
     if sum(percents) != 100:
         return "sum"
     return None
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One request's additional work in a period: its minutes, its hourly rate, and how its costs are split between
+    the customer's business units (unit id, or None for a request without one, to whole percentages summing to 100)."""
+
+    minutes: int
+    hourly_rate: Decimal
+    split: Mapping[int | None, int]
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    minutes: Decimal
+    amount: Decimal
+
+
+def share_amount(minutes: int, percent: int, hourly_rate: Decimal) -> Decimal:
+    """The euros of one unit's share of one request's work: rounded once, half up to the cent, from the exact
+    product. At 100 % it is :func:`line_amount`."""
+    return (Decimal(minutes) * hourly_rate * percent / 6000).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def costs_by_unit(lines: Iterable[CostLine]) -> dict[int | None, UnitCost]:
+    """Each business unit's minutes and euros: the sums of its shares of the lines. Each share (a request and a
+    unit) is one rounded line, so a unit's total, and the total of all units, add up the rounded shares exactly."""
+    minutes: dict[int | None, Decimal] = {}
+    amounts: dict[int | None, Decimal] = {}
+    for line in lines:
+        for unit, percent in line.split.items():
+            minutes[unit] = minutes.get(unit, Decimal(0)) + Decimal(line.minutes) * percent / 100
+            amounts[unit] = amounts.get(unit, Decimal(0)) + share_amount(line.minutes, percent, line.hourly_rate)
+    return {unit: UnitCost(minutes[unit], amounts[unit]) for unit in minutes}

@@ -10,11 +10,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import BusinessUnit, Organisation
+from tuki.accounts.models import BusinessUnit, Organisation, User
 from tuki.agreements.models import Agreement
 from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 from tuki.tickets.models import Ticket
@@ -229,3 +229,52 @@ class CostShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.estimate_id} {self.business_unit_id} {self.percent} %"
+
+
+class Timer(models.Model):
+    """An agent's stopwatch on a request, kept on the server so that it survives a reload and a new tab.
+
+    An agent has at most one timer per request and at most one running at a time: starting another pauses it.
+    ``running_since`` is set while it runs; ``banked_seconds`` holds the earlier runs. A stopped timer
+    (``stopped_at``) waits for the agent to log its time as an entry, or to discard it.
+    """
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timers")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="timers")
+    kind = models.CharField(_("kind of work"), max_length=16, choices=WorkKind.choices, default=WorkKind.HELP_DESK)
+    description = models.CharField(_("description for the customer"), max_length=500, blank=True)
+    internal_note = models.CharField(_("internal note"), max_length=500, blank=True)
+    banked_seconds = models.PositiveIntegerField(default=0)
+    running_since = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    VISIBLE_WITH: ClassVar[str] = "ticket"
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "ticket"], name="timer_one_per_request"),
+            models.UniqueConstraint(
+                fields=["agent"], condition=Q(running_since__isnull=False), name="timer_one_running"
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_at__isnull=True) | Q(running_since__isnull=True), name="timer_stopped_not_running"
+            ),
+        ]
+        verbose_name = _("timer")
+        verbose_name_plural = _("timers")
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.ticket_id} {self.banked_seconds} s"
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[Timer], user: User) -> QuerySet[Timer]:
+        """A timer is the desk's working state: no customer sees one, even on their own request."""
+        return queryset.none()
+
+    @property
+    def state(self) -> str:
+        if self.stopped_at is not None:
+            return "stopped"
+        return "running" if self.running_since is not None else "paused"

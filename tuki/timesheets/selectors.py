@@ -7,15 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from tuki.accounts.models import User
 from tuki.agreements.models import Agreement
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
-from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, WorkKind
+from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, Timer, WorkKind
 from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
 
 
@@ -129,3 +130,135 @@ def estimate_for(user: User, pk: int) -> Estimate:
 def ticket_estimate(user: User, ticket: Ticket) -> Estimate | None:
     """The request's estimate, if it has one and ``user`` may see it."""
     return visible_to(user, Estimate).filter(ticket=ticket).select_related("decided_by").first()
+
+
+@dataclass(frozen=True)
+class RequestTime:
+    """What the desk's request page shows of time: the minutes of each kind, and the request's estimate."""
+
+    minutes: dict[str, int]
+    estimate: Estimate | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes.values())
+
+
+def request_time(user: User, ticket: Ticket) -> RequestTime:
+    """The request's minutes by kind (corrections included) and its estimate with who proposed and decided it, in
+    one query whatever the number of entries: the request's row with a sum per kind and its estimate joined."""
+    sums = {
+        kind: Subquery(
+            TimeEntry.objects.filter(ticket=OuterRef("pk"), kind=kind)
+            .values("ticket")
+            .annotate(total=Sum("minutes"))
+            .values("total")[:1]
+        )
+        for kind in WorkKind.values
+    }
+    row = (
+        visible_to(user, Ticket)
+        .filter(pk=ticket.pk)
+        .select_related("estimate__proposed_by", "estimate__decided_by")
+        .defer("search_text")  # only for searching; it grows with every message
+        .annotate(**{f"minutes_{kind}": total for kind, total in sums.items()})
+        .first()
+    )
+    if row is None:
+        return RequestTime({}, None)
+    try:
+        estimate: Estimate | None = row.estimate
+    except Estimate.DoesNotExist:
+        estimate = None  # an estimate is visible exactly when its request is (VISIBLE_WITH), as this one is
+    return RequestTime({kind: getattr(row, f"minutes_{kind}") or 0 for kind in WorkKind.values}, estimate)
+
+
+def agent_timers(user: User) -> list[Timer]:
+    """The agent's timers on any request, with the requests: at most one running."""
+    return list(visible_to(user, Timer).filter(agent=user).select_related("ticket"))
+
+
+def timer_for(user: User, pk: int) -> Timer:
+    """One timer the user may see (the supplier's staff see any; the services refuse another agent's), or 404."""
+    return get_visible_or_404(user, Timer.objects.select_related("ticket"), pk=pk)
+
+
+@dataclass(frozen=True)
+class UnitCostRow:
+    name: str  # "" for the requests without a business unit
+    minutes: int  # rounded half up to the minute, for showing
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PeriodCosts:
+    """A period's additional costs by business unit, as ``user`` may see them."""
+
+    units: list[UnitCostRow]
+    minutes: int
+    amount: Decimal
+
+
+def period_costs(user: User, agreement: Agreement, period_start: date) -> PeriodCosts:
+    """The additional work of the requests ``user`` may see, counted in one period, by business unit: each request's
+    minutes at its estimate's hourly rate (the agreement's where it has none, as for work a supplier manager logged
+    without one), split as the customer manager decided, or all on the request's own unit. Two queries."""
+    worked = (
+        visible_to(user, TimeEntry)
+        .filter(agreement=agreement, period_start=period_start, kind=WorkKind.ADDITIONAL)
+        .values("ticket_id", "ticket__business_unit_id", "ticket__business_unit__name")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    rows = [row for row in worked if row["total"]]
+    names: dict[int | None, str] = {None: ""}
+    rates: dict[int, Decimal] = {}
+    splits: dict[int, dict[int | None, int]] = defaultdict(dict)
+    if rows:
+        estimates = (
+            visible_to(user, Estimate)
+            .filter(ticket_id__in=[row["ticket_id"] for row in rows])
+            .values(
+                "ticket_id", "hourly_rate", "shares__business_unit_id", "shares__business_unit__name", "shares__percent"
+            )
+        )
+        for share in estimates:
+            rates[share["ticket_id"]] = share["hourly_rate"]
+            unit = share["shares__business_unit_id"]
+            if unit is not None:
+                splits[share["ticket_id"]][unit] = share["shares__percent"]
+                names[unit] = share["shares__business_unit__name"]
+    lines = []
+    for row in rows:
+        ticket_id, own_unit = row["ticket_id"], row["ticket__business_unit_id"]
+        names.setdefault(own_unit, row["ticket__business_unit__name"] or "")
+        split = splits.get(ticket_id) or {own_unit: 100}
+        lines.append(ledger.CostLine(row["total"], rates.get(ticket_id, agreement.hourly_rate), split))
+    by_unit = ledger.costs_by_unit(lines)
+    units = [
+        UnitCostRow(names[unit], int(cost.minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP)), cost.amount)
+        for unit, cost in by_unit.items()
+    ]
+    units.sort(key=lambda row: (row.name == "", row.name.casefold()))
+    return PeriodCosts(
+        units,
+        sum(line.minutes for line in lines),
+        sum((cost.amount for cost in by_unit.values()), Decimal("0.00")),
+    )
+
+
+def minutes_by_kind(entries: Iterable[TimeEntry]) -> dict[str, int]:
+    """The minutes of each kind in ``entries`` (corrections included)."""
+    totals = dict.fromkeys(WorkKind.values, 0)
+    for entry in entries:
+        totals[entry.kind] += entry.minutes
+    return totals
+
+
+def periods_to_choose(agreement: Agreement, today: date) -> list[ledger.Period]:
+    """The agreement's periods up to the one holding today (or its end), newest first: at most three years' worth."""
+    last = min(today, agreement.valid_until) if agreement.valid_until else today
+    periods = ledger.periods_between(
+        first_period(agreement).start, max(last, agreement.valid_from), agreement.quota_period
+    )
+    return periods[::-1][:36]

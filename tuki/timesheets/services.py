@@ -24,7 +24,7 @@ from tuki.audit.models import Action
 from tuki.audit.services import audit_record
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Ticket
-from tuki.timesheets import ledger, signals
+from tuki.timesheets import ledger, signals, stopwatch
 from tuki.timesheets.models import (
     MAX_MINUTES,
     ClosedPeriod,
@@ -36,6 +36,7 @@ from tuki.timesheets.models import (
     QuotaNotice,
     QuotaWarning,
     TimeEntry,
+    Timer,
     WorkKind,
 )
 from tuki.timesheets.selectors import additional_minutes, agreement_balances, closed_starts
@@ -508,3 +509,163 @@ def estimate_split(*, actor: User, estimate: Estimate, split: dict[int, int], no
     _shares_replace(estimate, shares)
     _revision(estimate, step="split", actor=actor, now=now)
     return estimate
+
+
+# The running timer. It is the agent's working state, not a record: what counts is the entry it becomes, logged by
+# time_entry_log with everything that checks. So its moves write no history of their own.
+
+
+def _timers_of(actor: User) -> None:
+    """Take the agent's row lock: one agent's timer moves (say, in two tabs) happen one after another."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+
+
+def _own_timer(actor: User, timer: Timer) -> Timer:
+    """The timer's row as it is now, refused unless it is the acting agent's."""
+    _timers_of(actor)
+    current = Timer.objects.select_related("ticket", "agent").filter(pk=timer.pk).first()
+    if current is None:
+        raise ValidationError(_("This timer no longer exists: its time was logged or discarded in another window."))
+    if current.agent_id != actor.pk:
+        raise ValidationError(
+            _("This timer is %(name)s's; only they can pause, stop or log it.") % {"name": current.agent.full_name}
+        )
+    return current
+
+
+def _bank(timer: Timer, now: datetime) -> None:
+    timer.banked_seconds = stopwatch.elapsed_seconds(timer.banked_seconds, timer.running_since, now)
+    timer.running_since = None
+
+
+def _pause_others(actor: User, keep: Timer | None, now: datetime) -> Timer | None:
+    """Pause the agent's timer running on another request, if any, and return it: one runs at a time."""
+    running = Timer.objects.filter(agent=actor, running_since__isnull=False).select_related("ticket")
+    if keep is not None and keep.pk is not None:
+        running = running.exclude(pk=keep.pk)
+    other = running.first()
+    if other is not None:
+        _bank(other, now)
+        other.save(update_fields=["banked_seconds", "running_since"])
+    return other
+
+
+@transaction.atomic
+def timer_start(
+    *,
+    actor: User,
+    ticket: Ticket,
+    kind: str = WorkKind.HELP_DESK,
+    description: str = "",
+    internal_note: str = "",
+    now: datetime | None = None,
+) -> tuple[Timer, Timer | None]:
+    """Start the agent's timer on a request; return it and the timer it paused on another request, if any.
+
+    Starting a timer pauses the one running elsewhere rather than refusing: an agent who picks up a call about
+    another request wants the clock to follow them, and the paused time is kept to resume later. A paused timer on
+    this request is resumed."""
+    now = now or timezone.now()
+    _require_staff(actor, ticket)
+    _timers_of(actor)
+    if kind not in WorkKind.values:
+        raise ValidationError({"kind": _("Choose the kind of work.")})
+    timer = Timer.objects.filter(agent=actor, ticket=ticket).first()
+    if timer is not None and timer.stopped_at is not None:
+        raise ValidationError(_("Log or discard the stopped time on this request before starting the timer again."))
+    if timer is not None and timer.running_since is not None:
+        raise ValidationError(_("Your timer on this request is already running."))
+    paused = _pause_others(actor, timer, now)
+    if timer is None:
+        timer = Timer(agent=actor, ticket=ticket, kind=kind, started_at=now)
+        timer.description = description.strip()
+        timer.internal_note = internal_note.strip()
+        timer.full_clean(exclude=["agent", "ticket"])
+    timer.running_since = now
+    timer.save()
+    return timer, paused
+
+
+@transaction.atomic
+def timer_pause(*, actor: User, timer: Timer, now: datetime | None = None) -> Timer:
+    now = now or timezone.now()
+    timer = _own_timer(actor, timer)
+    if timer.stopped_at is not None:
+        raise ValidationError(_("The timer is stopped; log its time or discard it."))
+    if timer.running_since is None:
+        raise ValidationError(_("The timer is already paused."))
+    _bank(timer, now)
+    timer.save(update_fields=["banked_seconds", "running_since"])
+    return timer
+
+
+@transaction.atomic
+def timer_resume(*, actor: User, timer: Timer, now: datetime | None = None) -> tuple[Timer, Timer | None]:
+    """Run a paused timer again; the one running on another request pauses (see :func:`timer_start`)."""
+    now = now or timezone.now()
+    timer = _own_timer(actor, timer)
+    if timer.stopped_at is not None:
+        raise ValidationError(_("The timer is stopped; log its time or discard it."))
+    if timer.running_since is not None:
+        raise ValidationError(_("Your timer on this request is already running."))
+    paused = _pause_others(actor, timer, now)
+    timer.running_since = now
+    timer.save(update_fields=["running_since"])
+    return timer, paused
+
+
+@transaction.atomic
+def timer_stop(*, actor: User, timer: Timer, now: datetime | None = None) -> Timer:
+    """Stop the timer: its time waits, rounded up to the minute, for the agent to log it as an entry or discard it."""
+    now = now or timezone.now()
+    timer = _own_timer(actor, timer)
+    if timer.stopped_at is not None:
+        raise ValidationError(_("The timer is already stopped; log its time or discard it."))
+    _bank(timer, now)
+    if timer.banked_seconds <= 0:
+        raise ValidationError(_("The timer has not run for any time, so there is nothing to log; discard it instead."))
+    timer.stopped_at = now
+    timer.save(update_fields=["banked_seconds", "running_since", "stopped_at"])
+    return timer
+
+
+@transaction.atomic
+def timer_log(
+    *,
+    actor: User,
+    timer: Timer,
+    day: date,
+    minutes: int,
+    kind: str,
+    description: str = "",
+    internal_note: str = "",
+    override_reason: str = "",
+    address: str = "",
+    now: datetime | None = None,
+) -> TimeEntry:
+    """Log a stopped timer's time as the agent confirmed it (perhaps edited) and drop the timer, in one go: if the
+    entry is refused, the timer stays for another try."""
+    now = now or timezone.now()
+    timer = _own_timer(actor, timer)
+    if timer.stopped_at is None:
+        raise ValidationError(_("Stop the timer before logging its time."))
+    entry = time_entry_log(
+        actor=actor,
+        ticket=timer.ticket,
+        day=day,
+        minutes=minutes,
+        kind=kind,
+        description=description,
+        internal_note=internal_note,
+        override_reason=override_reason,
+        address=address,
+        now=now,
+    )
+    timer.delete()
+    return entry
+
+
+@transaction.atomic
+def timer_discard(*, actor: User, timer: Timer) -> None:
+    """Throw the timer's time away, whatever its state; nothing is logged."""
+    _own_timer(actor, timer).delete()

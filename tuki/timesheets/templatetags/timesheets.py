@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tuki.timesheets import stopwatch
+from tuki.timesheets.models import Timer
 
 register = template.Library()
 
@@ -23,3 +27,17 @@ def bar_percent(used: int, included: int) -> int:
     if included <= 0:
         return 100 if used > 0 else 0
     return max(0, min(100, used * 100 // included))
+
+
+@register.filter
+def timer_seconds(timer: Timer) -> int:
+    """The seconds a timer holds now (running or not)."""
+    return stopwatch.elapsed_seconds(timer.banked_seconds, timer.running_since, timezone.now())
+
+
+@register.filter
+def clock(seconds: int) -> str:
+    """Seconds as a stopwatch shows them, 1:05:09; the page's script keeps a running one ticking in this form."""
+    minutes, second = divmod(max(0, int(seconds)), 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{hour}:{minute:02d}:{second:02d}"

@@ -141,3 +141,19 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   }
 });
+
+// The desk's timer: the server says how many seconds it held when the page was made; a running one ticks on from
+// there by the browser's own clock, so that a skewed clock on either side does not show.
+document.addEventListener("DOMContentLoaded", () => {
+  const face = document.querySelector("[data-timer-running]");
+  if (!face) return;
+  const start = Number(face.dataset.timerSeconds) - performance.now() / 1000;
+  const pad = (n) => String(n).padStart(2, "0");
+  const tick = () => {
+    const total = Math.max(0, Math.floor(start + performance.now() / 1000));
+    face.textContent = `${Math.floor(total / 3600)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
+    face.setAttribute("datetime", `PT${total}S`);
+  };
+  tick();
+  setInterval(tick, 1000);
+});
