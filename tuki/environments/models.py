@@ -185,6 +185,33 @@ class EnvironmentEvent(AppendOnly):
     def __str__(self) -> str:
         return f"{self.field} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def label(self) -> str:
+        """What changed, as the reader calls it."""
+        if self.field in EVENT_LABELS:
+            return str(EVENT_LABELS[self.field])
+        model = Component if self.component_id else Environment
+        return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))
+
+    @property
+    def shown_before(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def shown_after(self) -> str:
+        return self._shown(self.after)
+
+    def _shown(self, value: str) -> str:
+        """A stored value as the reader reads it: a choice by its label, the rest as it is."""
+        choices = COMPONENT_CHOICES if self.component_id else ENVIRONMENT_CHOICES
+        labels = choices.get(self.field)
+        return str(labels.get(value, value)) if labels else value
+
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[EnvironmentEvent], user: User) -> QuerySet[EnvironmentEvent]:
         return queryset.filter(internal=False)
+
+
+EVENT_LABELS = {"created": _("Environment recorded"), "address": _("Address")}
+ENVIRONMENT_CHOICES = {"kind": dict(EnvironmentKind.choices), "lifecycle": dict(Lifecycle.choices)}
+COMPONENT_CHOICES = {"kind": dict(ComponentKind.choices)}
