@@ -108,8 +108,8 @@ def change_time_log(request: HttpRequest, identifier: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(time)s logged on %(request)s.")
-                % {"time": hours_minutes(entry.minutes), "request": change.identifier},
+                _("%(time)s logged on the change %(change)s.")
+                % {"time": hours_minutes(entry.minutes), "change": change.identifier},
             )
             return redirect("desk:change", change.identifier)
     return change_detail(request, identifier, time_form=form)

@@ -89,10 +89,10 @@ class TimeEntry(AppendOnly):
 
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[TimeEntry], user: User) -> QuerySet[TimeEntry]:
-        # Seen by whoever sees the request or the change it was logged on, and no one else.
-        return queryset.filter(
-            Q(ticket__in=visible_to(user, Ticket).values("pk")) | Q(change__in=visible_to(user, Change).values("pk"))
-        )
+        # Time on a request is seen by whoever sees the request. Time on a change is the customer's (the queryset
+        # is already narrowed to the contact's organisation) even while the change is a draft the customer cannot
+        # open: every minute charged to their quota is shown, with the change's identifier.
+        return queryset.filter(Q(ticket__in=visible_to(user, Ticket).values("pk")) | Q(change__isnull=False))
 
     @property
     def subject(self) -> Ticket | Change:
