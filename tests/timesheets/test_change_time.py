@@ -70,7 +70,7 @@ def test_maintenance_on_a_change_draws_on_the_quota(agent: Any, change_a: Change
 def test_additional_work_on_a_change_needs_an_approved_estimate_of_its_request(
     agent: Any, anna: Any, change_a: Change, request_a: Ticket
 ) -> None:
-    with pytest.raises(ValidationError, match="None of this change's requests has an estimate"):
+    with pytest.raises(ValidationError, match="Millään tämän muutoksen tukipyynnöllä"):
         log(agent, change_a, kind="additional")
     assert not TimeEntry.objects.exists()
     estimate = estimate_propose(

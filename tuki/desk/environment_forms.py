@@ -34,11 +34,19 @@ class EnvironmentForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea({"rows": 3}), required=False)
     customer_contacts = forms.ModelMultipleChoiceField(
-        label=_("Customer's technical contacts"), queryset=Contact.objects.none(), required=False
+        label=_("Customer's technical contacts"),
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     supplier_contacts = forms.ModelMultipleChoiceField(
-        label=_("Supplier's technical contacts"), queryset=User.objects.none(), required=False
+        label=_("Supplier's technical contacts"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
+
+    CHOICE_LISTS = ("customer_contacts", "supplier_contacts")
     internal_notes = forms.CharField(
         label=_("Internal notes"),
         widget=forms.Textarea({"rows": 3}),
