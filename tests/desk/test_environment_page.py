@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.changes.conftest import make_change
 from tuki.accounts.models import User
@@ -219,3 +220,19 @@ def test_anna_reaches_no_desk_page(client: Client, anna: User, production: Envir
     client.force_login(anna)
     assert client.get(reverse("desk:environment", args=[production.pk])).status_code == 404
     assert not Change.objects.exists()
+
+
+def test_a_time_posted_back_unchanged_is_no_change(client: Client, agent: User, anna: User, production: Any) -> None:
+    change = make_change(agent, production)
+    for actor, target in [(agent, "proposed"), (anna, "approved"), (agent, "scheduled"), (agent, "implemented")]:
+        change = change_transition(actor=actor, change=change, to=target)
+    client.force_login(agent)
+    local = timezone.localtime(change.actual_end)
+    form = {
+        "actual_start": timezone.localtime(change.actual_start).strftime("%Y-%m-%dT%H:%M"),
+        "actual_end": local.strftime("%Y-%m-%dT%H:%M"),
+        "outcome": "Went well",
+    }
+    assert client.post(reverse("desk:change_edit", args=[change.identifier]), form).status_code == 302
+    fields = [event.data["field"] for event in change.events.filter(kind="field")]
+    assert fields == ["outcome"]

@@ -65,7 +65,7 @@ def change_detail(
         "tickets": change.tickets.all(),
         "environments": change.environments.all(),
         "history": change_history(user, change),
-        "edit_form": edit_form or ChangeEditForm(change=change),
+        "edit_form": edit_form or ChangeEditForm(user=user, change=change),
         "time_form": time_form
         or TimeEntryForm(kinds=allowed_kinds(agreement) if agreement else None, initial={"day": timezone.localdate()}),
         "time_entries": entries,
@@ -81,10 +81,10 @@ def change_detail(
 def change_edit(request: HttpRequest, identifier: str) -> HttpResponse:
     user = acting_user(request)
     change = change_get(user, identifier)
-    form = ChangeEditForm(request.POST, change=change)
+    form = ChangeEditForm(request.POST, user=user, change=change)
     if form.is_valid():
         try:
-            change_update(actor=user, change=change, **form.cleaned_data)
+            change_update(actor=user, change=change, **form.changes())
         except (Refusal, ValidationError, PermissionDenied) as error:
             add_refusal(form, error)
         else:

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Contact, Role, User
 from tuki.agreements.models import Agreement
 from tuki.changes.lifecycle import EDITABLE_IN
 from tuki.changes.models import Change, ChangeKind
+from tuki.core.scoping import visible_to
 from tuki.environments.models import ComponentKind, Environment, EnvironmentKind, Lifecycle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def staff(user: User) -> QuerySet[User]:
+    """The supplier's active staff, as the desk user (staff themselves) may list them."""
+    return visible_to(user, User).filter(role__in=[Role.AGENT, Role.MANAGER], is_active=True)
 
 
 class EnvironmentForm(forms.Form):
@@ -60,16 +68,16 @@ class EnvironmentForm(forms.Form):
         help_text=_("Never the secrets themselves: a vault's path, say. Never shown to the customer."),
     )
 
-    def __init__(self, *args: Any, environment: Environment, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, environment: Environment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisation_id = environment.organisation_id
-        self.fields["agreement"].queryset = Agreement.objects.filter(organisation_id=organisation_id)  # type: ignore[attr-defined]
-        self.fields["customer_contacts"].queryset = Contact.objects.filter(  # type: ignore[attr-defined]
-            organisation_id=organisation_id, deactivated_at__isnull=True
-        ).select_related("user")
-        self.fields["supplier_contacts"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role__in=[Role.AGENT, Role.MANAGER], is_active=True
+        self.fields["agreement"].queryset = visible_to(user, Agreement).filter(organisation_id=organisation_id)  # type: ignore[attr-defined]
+        self.fields["customer_contacts"].queryset = (  # type: ignore[attr-defined]
+            visible_to(user, Contact)
+            .filter(organisation_id=organisation_id, deactivated_at__isnull=True)
+            .select_related("user")
         )
+        self.fields["supplier_contacts"].queryset = staff(user)  # type: ignore[attr-defined]
         self.fields["customer_contacts"].label_from_instance = lambda contact: contact.user.full_name  # type: ignore[attr-defined]
 
 
@@ -115,7 +123,7 @@ class ChangeEditForm(forms.Form):
     actual_end = forms.DateTimeField(label=_("Actual end"), required=False, widget=DATETIME)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea({"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, change: Change, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, change: Change, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial", {field: getattr(change, field) for field in EDITABLE_IN} | {"implementer": change.implementer_id}
         )
@@ -125,6 +133,16 @@ class ChangeEditForm(forms.Form):
             if change.state not in EDITABLE_IN[name]:
                 del self.fields[name]
         if "implementer" in self.fields:
-            self.fields["implementer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-                role__in=[Role.AGENT, Role.MANAGER], is_active=True
-            )
+            self.fields["implementer"].queryset = staff(user)  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the user changed. A time is shown to the minute: one posted back unchanged is no change,
+        though the stored one has seconds (an implementation records the moment it was marked)."""
+        found: dict[str, Any] = {}
+        for name in self.changed_data:
+            value, before = self.cleaned_data[name], self.initial.get(name)
+            if isinstance(value, datetime) and isinstance(before, datetime):
+                if value == before.replace(second=0, microsecond=0):
+                    continue
+            found[name] = value
+        return found

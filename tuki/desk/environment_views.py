@@ -80,7 +80,9 @@ def _page(request: HttpRequest, user: User, environment: Environment, bound: dic
             .order_by("-created_at", "-pk")
         ),
         "environment_form": bound.get("edit")
-        or EnvironmentForm(environment=environment, initial=environment_initial(environment, customers, suppliers)),
+        or EnvironmentForm(
+            user=user, environment=environment, initial=environment_initial(environment, customers, suppliers)
+        ),
         "component_form": bound.get("component_add") or ComponentForm(prefix="component"),
         "address_form": bound.get("address_add") or AddressForm(prefix="address"),
         "component_errors": bound.get("component_edit"),
@@ -92,7 +94,7 @@ Outcome = tuple[str, dict[str, forms.Form]]
 
 
 def _edit(request: HttpRequest, user: User, environment: Environment) -> Outcome:
-    form = EnvironmentForm(request.POST, environment=environment)
+    form = EnvironmentForm(request.POST, user=user, environment=environment)
     if form.is_valid():
         try:
             environment_update(actor=user, environment=environment, **form.cleaned_data)
