@@ -26,8 +26,9 @@ LAYERS: list[list[str]] = [
     ["tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings"],
     ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api"],
     ["tuki.mail"],
-    ["tuki.changes"],
-    ["tuki.handbook", "tuki.timesheets"],
+    # Time is logged on requests and on changes: the time ledger knows both.
+    ["tuki.timesheets"],
+    ["tuki.changes", "tuki.handbook"],
     ["tuki.sla"],
     ["tuki.tickets"],
     ["tuki.agreements"],

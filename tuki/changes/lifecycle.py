@@ -46,6 +46,28 @@ TRANSITIONS: dict[tuple[ChangeState, ChangeState], dict[ChangeKind, frozenset[st
     (St.IMPLEMENTED, St.ROLLED_BACK): dict.fromkeys(ALL_KINDS, frozenset({STAFF})),
 }
 
+# Which fields may still be edited in which states. What the customer approves (the texts) is fixed once they
+# have approved it; the kind decides who must approve, so it is fixed once the change is put to the customer (a
+# normal change turned standard would skip the approval); the window may move until the change is scheduled,
+# when the customer is told it; the implementer may change until the work is done. What happened (the actual
+# times and the outcome) is written after the work, and may be corrected afterwards: its history shows how.
+BEFORE_APPROVAL = frozenset({St.DRAFT, St.PROPOSED})
+DONE = frozenset({St.IMPLEMENTED, St.VERIFIED, St.ROLLED_BACK})
+EDITABLE_IN: dict[str, frozenset[ChangeState]] = {
+    "title": BEFORE_APPROVAL,
+    "description": BEFORE_APPROVAL,
+    "risk": BEFORE_APPROVAL,
+    "impact": BEFORE_APPROVAL,
+    "rollback_plan": BEFORE_APPROVAL,
+    "kind": frozenset({St.DRAFT}),
+    "planned_start": BEFORE_APPROVAL | {St.APPROVED},
+    "planned_end": BEFORE_APPROVAL | {St.APPROVED},
+    "implementer": BEFORE_APPROVAL | {St.APPROVED, St.SCHEDULED},
+    "actual_start": DONE,
+    "actual_end": DONE,
+    "outcome": DONE,
+}
+
 # What the buttons say.
 ACTIONS = {
     St.PROPOSED: gettext_lazy("Propose"),

@@ -100,6 +100,11 @@ class Change(models.Model):
         return queryset.exclude(state=ChangeState.DRAFT)
 
 
+def field_label(name: str) -> str:
+    """A change's field by its name, as the reader calls it."""
+    return str(getattr(Change._meta.get_field(name), "verbose_name", name))
+
+
 class ChangeComponent(models.Model):
     """A component the change touches, with its version before and the one the change puts in place."""
 
@@ -147,9 +152,17 @@ class ChangeEvent(AppendOnly):
             return None
         return str(ChangeState(self.data["from"]).label), str(ChangeState(self.data["to"]).label)
 
+    @property
+    def field_label(self) -> str:
+        """The name of the field a "field" event changed, in the reader's language."""
+        if self.kind != "field":
+            return ""
+        return field_label(self.data["field"])
+
 
 EVENT_LABELS = {
     "created": _("Recorded"),
     "transition": _("State changed"),
     "acknowledged": _("Acknowledged by the customer"),
+    "field": _("Field changed"),
 }

@@ -59,7 +59,7 @@ def environment_timeline(user: User, environment: Environment) -> list[TimelineE
     entries = [
         TimelineEntry(
             at=event.created_at,
-            kind="version" if event.component_id else "environment",
+            kind="version" if event.component_id and event.field == "version" else "environment",
             field=event.field,
             before=event.before,
             after=event.after,

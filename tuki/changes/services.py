@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Organisation, User
-from tuki.changes.lifecycle import ChangeTransitionError, check_transition, may_acknowledge, role_of
-from tuki.changes.models import Change, ChangeComponent, ChangeEvent, ChangeKind, ChangeState
+from tuki.changes.lifecycle import EDITABLE_IN, ChangeTransitionError, check_transition, may_acknowledge, role_of
+from tuki.changes.models import Change, ChangeComponent, ChangeEvent, ChangeKind, ChangeState, field_label
 from tuki.environments.models import Component, Environment
 from tuki.environments.services import component_set_version
 from tuki.tickets.models import Ticket
@@ -36,6 +36,13 @@ def _check_environments(organisation: Organisation, environments: Sequence[Envir
                     % {"name": environment.name}
                 }
             )
+
+
+def _check_times(change: Change) -> None:
+    if change.planned_start and change.planned_end and change.planned_end < change.planned_start:
+        raise ValidationError({"planned_end": _("The planned window ends before it starts.")})
+    if change.actual_start and change.actual_end and change.actual_end < change.actual_start:
+        raise ValidationError({"actual_end": _("The change cannot end before it started.")})
 
 
 @transaction.atomic
@@ -62,8 +69,7 @@ def change_create(
     )
     _check_environments(organisation, environments)
     change = Change(organisation=organisation, title=title, kind=kind, created_at=now, **fields)
-    if change.planned_start and change.planned_end and change.planned_end < change.planned_start:
-        raise ValidationError({"planned_end": _("The planned window ends before it starts.")})
+    _check_times(change)
     change.full_clean()
     change.save()
     change.environments.set(environments)
@@ -74,6 +80,13 @@ def change_create(
             raise ValidationError(
                 {
                     "components": _("The component “%(name)s” is not in the environments of the change.")
+                    % {"name": component.name}
+                }
+            )
+        if component.retired_on is not None:
+            raise ValidationError(
+                {
+                    "components": _("The component “%(name)s” is retired: it takes no more changes.")
                     % {"name": component.name}
                 }
             )
@@ -158,4 +171,49 @@ def change_acknowledge(*, actor: User | None, change: Change, now: datetime | No
     change.acknowledged_by, change.acknowledged_at = actor, now
     change.save(update_fields=["acknowledged_by", "acknowledged_at"])
     ChangeEvent.objects.create(change=change, kind="acknowledged", actor=actor, created_at=now)
+    return change
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.full_name
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def change_update(*, actor: User | None, change: Change, now: datetime | None = None, **changes: object) -> Change:
+    """Change fields of a change while its state lets them change (:data:`EDITABLE_IN`); each changed field is one
+    event in the change's history with its value before and after."""
+    now = now or timezone.now()
+    if actor is None or not getattr(actor, "is_supplier_staff", False):
+        raise PermissionDenied(_("Only the support staff may record changes."))
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    unknown = set(changes) - set(EDITABLE_IN)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    before = {field: getattr(change, field) for field in changes}
+    changed = [field for field, value in changes.items() if value != before[field]]
+    for field in changed:
+        if change.state not in EDITABLE_IN[field]:
+            raise ChangeTransitionError(
+                _("“%(field)s” cannot be changed in a change that is “%(state)s”.")
+                % {"field": field_label(field), "state": ChangeState(change.state).label}
+            )
+        setattr(change, field, changes[field])
+    if change.implementer is not None and not change.implementer.is_supplier_staff:
+        raise ValidationError({"implementer": _("The implementer is one of the supplier's staff.")})
+    _check_times(change)
+    change.full_clean()
+    if changed:
+        change.save(update_fields=changed)
+    for field in changed:
+        ChangeEvent.objects.create(
+            change=change,
+            kind="field",
+            actor=actor,
+            created_at=now,
+            data={"field": field, "before": _shown(before[field]), "after": _shown(getattr(change, field))},
+        )
     return change

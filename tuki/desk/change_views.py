@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import User
+from tuki.agreements.selectors import agreement_for
 from tuki.changes.lifecycle import allowed_moves, role_of
 from tuki.changes.models import ChangeKind, ChangeState
 from tuki.changes.selectors import (
@@ -24,12 +26,19 @@ from tuki.changes.selectors import (
     components_of,
     environments_taking_changes,
 )
-from tuki.changes.services import change_create, change_transition
+from tuki.changes.services import change_create, change_transition, change_update
+from tuki.core.client_address import client_address
 from tuki.core.errors import Refusal
 from tuki.core.forms import add_refusal, refusal_text
 from tuki.core.permissions import staff_required
+from tuki.desk.environment_forms import ChangeEditForm
 from tuki.environments.models import Component, Environment
 from tuki.tickets.selectors import ticket_for_action
+from tuki.timesheets.forms import CorrectionForm, TimeEntryForm
+from tuki.timesheets.selectors import change_time
+from tuki.timesheets.services import time_entry_log
+from tuki.timesheets.templatetags.timesheets import hours_minutes
+from tuki.timesheets.terms import allowed_kinds
 
 
 @staff_required
@@ -38,9 +47,17 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def change_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+def change_detail(
+    request: HttpRequest,
+    identifier: str,
+    *,
+    edit_form: ChangeEditForm | None = None,
+    time_form: TimeEntryForm | None = None,
+) -> HttpResponse:
     user = acting_user(request)
     change = change_get(user, identifier)
+    agreement = agreement_for(change.organisation_id, timezone.localdate())
+    entries, totals = change_time(user, change)
     context = {
         "change": change,
         "moves": allowed_moves(role_of(user, change), change),
@@ -48,8 +65,54 @@ def change_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "tickets": change.tickets.all(),
         "environments": change.environments.all(),
         "history": change_history(user, change),
+        "edit_form": edit_form or ChangeEditForm(user=user, change=change),
+        "time_form": time_form
+        or TimeEntryForm(kinds=allowed_kinds(agreement) if agreement else None, initial={"day": timezone.localdate()}),
+        "time_entries": entries,
+        "time_totals": totals,
+        "correction_form": CorrectionForm(),
     }
-    return render(request, "desk/change.html", context)
+    failed = bool(edit_form and edit_form.errors) or bool(time_form and time_form.errors)
+    return render(request, "desk/change.html", context, status=400 if failed else 200)
+
+
+@staff_required
+@require_POST
+def change_edit(request: HttpRequest, identifier: str) -> HttpResponse:
+    user = acting_user(request)
+    change = change_get(user, identifier)
+    form = ChangeEditForm(request.POST, user=user, change=change)
+    if form.is_valid():
+        try:
+            change_update(actor=user, change=change, **form.changes())
+        except (Refusal, ValidationError, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, _("%(change)s is saved.") % {"change": change.identifier})
+            return redirect("desk:change", change.identifier)
+    return change_detail(request, identifier, edit_form=form)
+
+
+@staff_required
+@require_POST
+def change_time_log(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Time on a change counts like time on a request: the kind of work decides quota or additional."""
+    user = acting_user(request)
+    change = change_get(user, identifier)
+    form = TimeEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = time_entry_log(actor=user, change=change, address=client_address(request), **form.cleaned_data)
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(time)s logged on the change %(change)s.")
+                % {"time": hours_minutes(entry.minutes), "change": change.identifier},
+            )
+            return redirect("desk:change", change.identifier)
+    return change_detail(request, identifier, time_form=form)
 
 
 @staff_required

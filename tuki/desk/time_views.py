@@ -116,8 +116,11 @@ def estimate_propose_view(request: HttpRequest, identifier: str) -> HttpResponse
 @require_POST
 def time_entry_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    entry = get_visible_or_404(user, TimeEntry.objects.select_related("ticket"), pk=pk)
-    back = safe_next(request, reverse("desk:ticket_time", args=[entry.ticket.identifier]))
+    entry = get_visible_or_404(user, TimeEntry.objects.select_related("ticket", "change"), pk=pk)
+    if entry.ticket is not None:
+        back = safe_next(request, reverse("desk:ticket_time", args=[entry.ticket.identifier]))
+    else:
+        back = safe_next(request, reverse("desk:change", args=[entry.subject.identifier]))
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         for problems in form.errors.values():

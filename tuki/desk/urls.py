@@ -3,6 +3,7 @@ from django.urls import URLPattern, path
 from tuki.desk import (
     audit_views,
     change_views,
+    environment_views,
     mail_views,
     phone,
     ticket_forms,
@@ -67,4 +68,7 @@ urlpatterns = [
     path("changes/", change_views.changes, name="changes"),
     path("changes/<str:identifier>/", change_views.change_detail, name="change"),
     path("changes/<str:identifier>/move/", change_views.change_move, name="change_move"),
+    path("changes/<str:identifier>/edit/", change_views.change_edit, name="change_edit"),
+    path("changes/<str:identifier>/time/", change_views.change_time_log, name="change_time"),
+    path("environments/<int:pk>/", environment_views.environment_detail, name="environment"),
 ]

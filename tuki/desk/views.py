@@ -30,6 +30,7 @@ from tuki.core.scoping import visible_to
 from tuki.desk.forms import BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
+from tuki.environments.selectors import environment_choices
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import Kind, State
@@ -107,7 +108,10 @@ def customers(request: HttpRequest) -> HttpResponse:
             contact_count=Count("contacts", filter=Q(contacts__deactivated_at__isnull=True), distinct=True),
         )
     )
-    return render(request, "desk/customers.html", {"organisations": list(organisations)})
+    found = list(organisations)
+    # Each customer's environments from the per-process list of them: no query per customer.
+    rows = [(organisation, environment_choices(organisation.pk)) for organisation in found]
+    return render(request, "desk/customers.html", {"organisations": found, "rows": rows})
 
 
 @staff_required

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Organisation, User
+from tuki.accounts.models import Contact, Organisation, User
 from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 
 
@@ -46,6 +46,14 @@ def validate_version(value: str) -> None:
         raise ValidationError(_("A version may not contain control characters."), code="control_characters")
 
 
+def validate_address(value: str) -> None:
+    """An address is one URL or host name: whitespace or a control character would make it a different one."""
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(
+            _("An address is a URL or a host name, without spaces or control characters."), code="address"
+        )
+
+
 class Environment(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="environments", verbose_name=_("organisation")
@@ -73,6 +81,16 @@ class Environment(models.Model):
     internal_notes = models.TextField(_("internal notes"), blank=True)
     # Secrets are never stored here: at most where they are kept (a vault's path, say).
     secrets_location = models.CharField(_("where the secrets are kept"), max_length=300, blank=True)
+    # Whom to call about it: the customer's own technical people, and the supplier's.
+    customer_contacts = models.ManyToManyField(
+        Contact, blank=True, related_name="technical_environments", verbose_name=_("customer's technical contacts")
+    )
+    supplier_contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="technical_environments",
+        verbose_name=_("supplier's technical contacts"),
+    )
 
     ORGANISATION_PATH: ClassVar[str] = "organisation"
     # Fields whose values and history only the supplier's staff see.
@@ -108,17 +126,39 @@ class Component(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=ComponentKind.choices)
     version = models.CharField(_("version"), max_length=100, blank=True, validators=[validate_version])
+    # A component taken out of use stays, with its history, for "what ran then"; it takes no more changes.
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
 
     VISIBLE_WITH: ClassVar[str] = "environment"
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["retired_on", "name"]
         constraints = [models.UniqueConstraint(fields=["environment", "name"], name="component_unique_name")]
         verbose_name = _("component")
         verbose_name_plural = _("components")
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}".strip()
+
+
+class Address(models.Model):
+    """Where the environment is reached: a URL or a host name, with a label ("Public site", "Admin")."""
+
+    environment = models.ForeignKey(
+        Environment, on_delete=models.PROTECT, related_name="addresses", verbose_name=_("environment")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    address = models.CharField(_("address"), max_length=300, validators=[validate_address])
+
+    VISIBLE_WITH: ClassVar[str] = "environment"
+
+    class Meta:
+        ordering = ["label", "pk"]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.address}"
 
 
 class EnvironmentEvent(AppendOnly):
@@ -145,6 +185,33 @@ class EnvironmentEvent(AppendOnly):
     def __str__(self) -> str:
         return f"{self.field} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def label(self) -> str:
+        """What changed, as the reader calls it."""
+        if self.field in EVENT_LABELS:
+            return str(EVENT_LABELS[self.field])
+        model = Component if self.component_id else Environment
+        return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))
+
+    @property
+    def shown_before(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def shown_after(self) -> str:
+        return self._shown(self.after)
+
+    def _shown(self, value: str) -> str:
+        """A stored value as the reader reads it: a choice by its label, the rest as it is."""
+        choices = COMPONENT_CHOICES if self.component_id else ENVIRONMENT_CHOICES
+        labels = choices.get(self.field)
+        return str(labels.get(value, value)) if labels else value
+
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[EnvironmentEvent], user: User) -> QuerySet[EnvironmentEvent]:
         return queryset.filter(internal=False)
+
+
+EVENT_LABELS = {"created": _("Environment recorded"), "address": _("Address")}
+ENVIRONMENT_CHOICES = {"kind": dict(EnvironmentKind.choices), "lifecycle": dict(Lifecycle.choices)}
+COMPONENT_CHOICES = {"kind": dict(ComponentKind.choices)}

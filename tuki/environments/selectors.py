@@ -41,16 +41,22 @@ def versions_at(environment: Environment, moment: datetime) -> dict[str, str]:
     """What ran in ``environment`` at ``moment``: each component's name and its version then.
 
     Read from the history, not from the components' current versions: the latest version event of each component
-    at or before the moment. A component added later did not run then and is left out.
+    at or before the moment. A component added later did not run then and is left out, as is one retired by then.
     """
     versions: dict[str, str] = {}
     events = (
         EnvironmentEvent.objects.filter(
-            environment=environment, component__isnull=False, field="version", created_at__lte=moment
+            environment=environment,
+            component__isnull=False,
+            field__in=["version", "retired_on"],
+            created_at__lte=moment,
         )
         .order_by("created_at", "pk")
-        .values_list("component__name", "after")
+        .values_list("component__name", "field", "after")
     )
-    for name, version in events:
-        versions[name] = version
+    for name, field, version in events:
+        if field == "retired_on":
+            versions.pop(name, None)
+        else:
+            versions[name] = version
     return dict(sorted(versions.items()))

@@ -19,7 +19,7 @@ from tuki.core.errors import Refusal
 from tuki.core.forms import refusal_text
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
-from tuki.environments.models import Component, Environment
+from tuki.environments.models import Address, Component, Environment
 
 
 @contact_required
@@ -38,7 +38,11 @@ def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     environment = environment_get(user, pk)
     context = {
         "environment": environment,
-        "components": visible_to(user, Component).filter(environment=environment),
+        "components": visible_to(user, Component).filter(environment=environment, retired_on__isnull=True),
+        "addresses": visible_to(user, Address).filter(environment=environment),
+        # The customer's people as the contact may see them; the supplier's by name and address only.
+        "customer_contacts": visible_to(user, environment.customer_contacts.select_related("user")),
+        "supplier_contacts": environment.supplier_contacts.only("full_name", "email"),
         "timeline": environment_timeline(user, environment),
     }
     return render(request, "portal/environment.html", context)

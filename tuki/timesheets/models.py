@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import BusinessUnit, Organisation, User
 from tuki.agreements.models import Agreement
+from tuki.changes.models import Change
 from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
+from tuki.core.scoping import visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
 
@@ -31,9 +33,11 @@ class WorkKind(models.TextChoices):
 
 
 class TimeEntry(AppendOnly):
-    """Minutes of one kind of work on a request, done on one day (a date in the agreement's time zone)."""
+    """Minutes of one kind of work on a request or on a change (exactly one of them), done on one day (a date in
+    the agreement's time zone)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries")
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries")
     # Kept on the row so that a period's sums are one aggregate over an index, without joining the requests.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="time_entries", db_index=False)
@@ -56,7 +60,7 @@ class TimeEntry(AppendOnly):
     objects = AppendOnlyQuerySet.as_manager()
     APPEND_ONLY: ClassVar[str] = APPEND_ONLY
 
-    VISIBLE_WITH: ClassVar[str] = "ticket"  # seen by whoever sees the request, and no one else
+    ORGANISATION_PATH: ClassVar[str] = "organisation"
 
     class Meta:
         ordering = ["day", "created_at", "pk"]
@@ -64,8 +68,13 @@ class TimeEntry(AppendOnly):
             models.Index(fields=["agreement", "period_start", "kind"], name="time_entry_ledger"),
             models.Index(fields=["organisation", "period_start"], name="time_entry_customer_period"),
             models.Index(fields=["ticket", "day"], name="time_entry_ticket_day"),
+            models.Index(fields=["change", "day"], name="time_entry_change_day"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False, change__isnull=True) | Q(ticket__isnull=True, change__isnull=False),
+                name="time_entry_on_request_or_change",
+            ),
             models.CheckConstraint(
                 condition=(Q(corrects__isnull=True, minutes__gt=0, minutes__lte=MAX_MINUTES))
                 | Q(corrects__isnull=False, minutes__lt=0, minutes__gte=-MAX_MINUTES),
@@ -77,6 +86,20 @@ class TimeEntry(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.minutes} min"
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[TimeEntry], user: User) -> QuerySet[TimeEntry]:
+        # Time on a request is seen by whoever sees the request. Time on a change is the customer's (the queryset
+        # is already narrowed to the contact's organisation) even while the change is a draft the customer cannot
+        # open: every minute charged to their quota is shown, with the change's identifier.
+        return queryset.filter(Q(ticket__in=visible_to(user, Ticket).values("pk")) | Q(change__isnull=False))
+
+    @property
+    def subject(self) -> Ticket | Change:
+        """The request or the change the time was logged on."""
+        subject = self.ticket or self.change
+        assert subject is not None  # noqa: S101 - the database holds exactly one of them
+        return subject
 
 
 class ClosedPeriod(models.Model):

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from tuki.accounts.models import User
 from tuki.agreements.models import Agreement
+from tuki.changes.models import Change
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
@@ -97,21 +98,47 @@ def closed_starts(agreement: Agreement) -> set[date]:
 def period_entries(user: User, agreement: Agreement, period_start: date) -> QuerySet[TimeEntry]:
     """The entries of one period that ``user`` may see, with their requests, oldest first."""
     entries = TimeEntry.objects.filter(agreement=agreement, period_start=period_start)
-    return visible_to(user, entries).select_related("ticket", "author").order_by("day", "created_at", "pk")
+    return visible_to(user, entries).select_related("ticket", "change", "author").order_by("day", "created_at", "pk")
 
 
 def ticket_time(user: User, ticket: Ticket) -> tuple[list[TimeEntry], dict[str, int]]:
     """A request's entries that ``user`` may see, and their minutes by kind (corrections included)."""
-    entries = list(visible_to(user, TimeEntry).filter(ticket=ticket).select_related("author").order_by("day", "pk"))
+    return _with_totals(visible_to(user, TimeEntry).filter(ticket=ticket))
+
+
+def change_time(user: User, change: Change) -> tuple[list[TimeEntry], dict[str, int]]:
+    """A change's entries that ``user`` may see, and their minutes by kind (corrections included)."""
+    return _with_totals(visible_to(user, TimeEntry).filter(change=change))
+
+
+def _with_totals(entries: QuerySet[TimeEntry]) -> tuple[list[TimeEntry], dict[str, int]]:
+    found = list(entries.select_related("author").order_by("day", "pk"))
     totals: dict[str, int] = defaultdict(int)
-    for entry in entries:
+    for entry in found:
         totals[entry.kind] += entry.minutes
-    return entries, dict(totals)
+    return found, dict(totals)
+
+
+def environment_minutes(user: User, environment_id: int) -> dict[str, int]:
+    """The minutes by kind spent on an environment: on its requests and on the changes that touch it. One query."""
+    on_changes = Change.environments.through.objects.filter(environment_id=environment_id).values("change_id")
+    rows = (
+        visible_to(user, TimeEntry)
+        .filter(Q(ticket__environment_id=environment_id) | Q(change_id__in=on_changes))
+        .values("kind")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return {row["kind"]: row["total"] or 0 for row in rows}
 
 
 def additional_minutes(ticket_id: int) -> int:
-    """The request's additional work, corrections included."""
-    total = TimeEntry.objects.filter(ticket_id=ticket_id, kind=WorkKind.ADDITIONAL).aggregate(total=Sum("minutes"))
+    """The additional work a request's estimate covers, corrections included: on the request itself and on the
+    changes made for it."""
+    for_it = Change.tickets.through.objects.filter(ticket_id=ticket_id).values("change_id")
+    total = TimeEntry.objects.filter(
+        Q(ticket_id=ticket_id) | Q(change_id__in=for_it), kind=WorkKind.ADDITIONAL
+    ).aggregate(total=Sum("minutes"))
     return int(total["total"] or 0)
 
 

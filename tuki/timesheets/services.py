@@ -22,6 +22,7 @@ from tuki.agreements.models import Agreement
 from tuki.agreements.selectors import agreement_for
 from tuki.audit.models import Action
 from tuki.audit.services import audit_record
+from tuki.changes.models import Change
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger, signals, stopwatch
@@ -43,9 +44,24 @@ from tuki.timesheets.selectors import additional_minutes, agreement_balances, cl
 from tuki.timesheets.terms import agreement_today, allowed_kinds, first_period, period_of
 
 
-def _require_staff(actor: User, ticket: Ticket, refusal: str = "") -> None:
-    if not getattr(actor, "is_supplier_staff", False) or not visible_to(actor, Ticket).filter(pk=ticket.pk).exists():
+def _require_staff(actor: User, subject: Ticket | Change, refusal: str = "") -> None:
+    model = type(subject)
+    if not getattr(actor, "is_supplier_staff", False) or not visible_to(actor, model).filter(pk=subject.pk).exists():
         raise ValidationError(refusal or _("Only the supplier's staff log time on support requests."))
+
+
+def _approved_estimate(ticket: Ticket | None, change: Change | None) -> tuple[Estimate | None, bool]:
+    """The estimate that covers additional work, held for the entry, and whether the customer approved it.
+
+    Work on a change is done for the requests it came from: it is covered by an approved estimate of one of them
+    (the first by number), as the same work logged on that request would be."""
+    if ticket is not None:
+        estimate = Estimate.objects.select_for_update().filter(ticket=ticket).first()
+        return estimate, estimate is not None and estimate.state == EstimateState.APPROVED
+    assert change is not None  # noqa: S101 - one of them is given
+    estimates = Estimate.objects.select_for_update().filter(ticket__in=change.tickets.all()).order_by("ticket_id")
+    approved = [estimate for estimate in estimates if estimate.state == EstimateState.APPROVED]
+    return (approved[0], True) if approved else (None, False)
 
 
 def _locked(agreement_id: int) -> Agreement:
@@ -60,7 +76,8 @@ def _day_text(day: date) -> str:
 def time_entry_log(
     *,
     actor: User,
-    ticket: Ticket,
+    ticket: Ticket | None = None,
+    change: Change | None = None,
     day: date,
     minutes: int,
     kind: str,
@@ -70,18 +87,22 @@ def time_entry_log(
     address: str = "",
     now: datetime | None = None,
 ) -> TimeEntry:
-    """Log ``minutes`` of ``kind`` work done on ``day`` on a request. Every problem is told at once, per field.
+    """Log ``minutes`` of ``kind`` work done on ``day`` on a request or a change (exactly one of them): time on a
+    change counts like time on a request. Every problem is told at once, per field.
 
-    Additional work needs an estimate the customer has approved; a supplier manager may log it without one by
-    giving ``override_reason``, which goes to the audit log."""
+    Additional work needs an estimate the customer has approved (for a change: of one of its requests); a
+    supplier manager may log it without one by giving ``override_reason``, which goes to the audit log."""
     now = now or timezone.now()
-    _require_staff(actor, ticket)
+    if (ticket is None) == (change is None):
+        raise TypeError("Log time on a request or on a change, not both or neither.")
+    subject: Ticket | Change = ticket or change  # type: ignore[assignment]
+    _require_staff(actor, subject)
     errors: dict[str, str] = {}
     if minutes <= 0:
         errors["minutes"] = _("Log more than zero minutes; to take time back, correct the entry.")
     elif minutes > MAX_MINUTES:
         errors["minutes"] = _("One entry can hold at most 24 hours; log longer work on several days.")
-    found = agreement_for(ticket.organisation_id, day)
+    found = agreement_for(subject.organisation_id, day)
     if found is None:
         errors["day"] = _("The customer had no agreement in force on %(day)s.") % {"day": _day_text(day)}
         raise ValidationError(errors)
@@ -98,22 +119,29 @@ def time_entry_log(
         errors["kind"] = _("The customer's agreement does not include %(kind)s.") % {
             "kind": WorkKind(kind).label.lower()
         }
-    estimate = Estimate.objects.select_for_update().filter(ticket=ticket).first()
-    approved = estimate is not None and estimate.state == EstimateState.APPROVED
+    estimate, approved = _approved_estimate(ticket, change)
     if override_reason.strip() and not getattr(actor, "is_manager", False):
         errors["override_reason"] = _(
             "Only the supplier's managers may log additional work without an approved estimate."
         )
     elif kind == WorkKind.ADDITIONAL and not approved and not override_reason.strip() and "kind" not in errors:
-        errors["kind"] = _(
-            "This request has no estimate that the customer has approved; make an estimate and wait for the "
-            "customer's approval before logging additional work."
+        errors["kind"] = (
+            _(
+                "This request has no estimate that the customer has approved; make an estimate and wait for the "
+                "customer's approval before logging additional work."
+            )
+            if ticket is not None
+            else _(
+                "None of this change's requests has an estimate that the customer has approved; make an estimate "
+                "on the request and wait for the customer's approval before logging additional work."
+            )
         )
     if errors:
         raise ValidationError(errors)
     entry = TimeEntry(
         ticket=ticket,
-        organisation_id=ticket.organisation_id,
+        change=change,
+        organisation_id=subject.organisation_id,
         agreement=agreement,
         author=actor,
         day=day,
@@ -124,7 +152,7 @@ def time_entry_log(
         period_start=period_of(agreement, day).start,
         created_at=now,
     )
-    entry.full_clean(exclude=["ticket", "organisation", "agreement", "author", "corrects"])
+    entry.full_clean(exclude=["ticket", "change", "organisation", "agreement", "author", "corrects"])
     entry.save()
     if kind == WorkKind.MAINTENANCE:
         quota_warnings_record(agreement=agreement, period_start=entry.period_start, now=now)
@@ -132,8 +160,8 @@ def time_entry_log(
         audit_record(
             action=Action.ADDITIONAL_WORK_OVERRIDDEN,
             actor=actor,
-            target=ticket,
-            target_label=ticket.identifier,
+            target=subject,
+            target_label=subject.identifier,
             address=address,
             now=now,
             details={"entry": entry.pk, "minutes": minutes, "day": day.isoformat(), "reason": override_reason.strip()},
@@ -152,7 +180,7 @@ def time_entry_correct(
     An entry whose period is closed is corrected in the next open period, and the correction says it came late.
     """
     now = now or timezone.now()
-    _require_staff(actor, entry.ticket)
+    _require_staff(actor, entry.subject)
     if entry.corrects_id is not None:
         raise ValidationError(_("A correction cannot be corrected; log the time again instead."))
     if not reason.strip():
@@ -173,6 +201,7 @@ def time_entry_correct(
         period = period_of(agreement, period.end)
     correction = TimeEntry(
         ticket_id=entry.ticket_id,
+        change_id=entry.change_id,
         organisation_id=entry.organisation_id,
         agreement=agreement,
         author=actor,
@@ -185,7 +214,7 @@ def time_entry_correct(
         reason=reason.strip(),
         created_at=now,
     )
-    correction.full_clean(exclude=["ticket", "organisation", "agreement", "author", "corrects"])
+    correction.full_clean(exclude=["ticket", "change", "organisation", "agreement", "author", "corrects"])
     correction.save()
     return correction
 
