@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.timesheets.conftest import NOW
+from tuki.accounts.models import BusinessUnit
 from tuki.changes.models import Change
 from tuki.changes.services import change_create
 from tuki.core.scoping import visible_to
@@ -19,7 +20,7 @@ from tuki.environments.models import Environment
 from tuki.environments.services import environment_create
 from tuki.tickets.models import Ticket
 from tuki.timesheets.models import TimeEntry
-from tuki.timesheets.selectors import additional_minutes, environment_minutes, period_summary
+from tuki.timesheets.selectors import additional_minutes, environment_minutes, period_costs, period_summary
 from tuki.timesheets.services import estimate_approve, estimate_propose, time_entry_correct, time_entry_log
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,19 @@ def test_contacts_see_change_time_only_of_their_own(anna: Any, bertil: Any, agen
 def test_a_contact_cannot_log_time_on_a_change(anna: Any, change_a: Change) -> None:
     with pytest.raises(ValidationError):
         log(anna, change_a)
+
+
+def test_additional_work_on_a_change_costs_the_units_its_estimate_was_approved_for(
+    agent: Any, anna: Any, change_a: Change, request_a: Ticket, unit_a: Any
+) -> None:
+    sales = BusinessUnit.objects.create(organisation=request_a.organisation, name="Myynti")
+    estimate = estimate_propose(
+        actor=agent, ticket=request_a, basis="hours", minutes=120, description="Upgrade", now=NOW
+    )
+    estimate_approve(actor=anna, estimate=estimate, version=1, split={unit_a.pk: 60, sales.pk: 40}, now=NOW)
+    entry = log(agent, change_a, kind="additional", minutes=100)
+    correction = time_entry_correct(actor=agent, entry=entry, minutes=40, reason="Partly on another job", now=NOW)
+    assert entry.billed_request == correction.billed_request == request_a
+    costs = period_costs(anna, entry.agreement, entry.period_start)
+    assert {row.name: row.minutes for row in costs.units} == {unit_a.name: 36, "Myynti": 24}
+    assert costs.minutes == 60 and additional_minutes(request_a.pk) == 60

@@ -38,6 +38,12 @@ class TimeEntry(AppendOnly):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries")
     change = models.ForeignKey(Change, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries")
+    # Additional work is paid for through a request: the one it was logged on, or for work on a change, the request
+    # whose approved estimate covered it (the change's first request when a manager logged it without one). Its
+    # business unit, or the split its estimate was approved with, decides whose cost the work is.
+    billed_request = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     # Kept on the row so that a period's sums are one aggregate over an index, without joining the requests.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="time_entries", db_index=False)

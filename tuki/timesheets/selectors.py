@@ -133,12 +133,11 @@ def environment_minutes(user: User, environment_id: int) -> dict[str, int]:
 
 
 def additional_minutes(ticket_id: int) -> int:
-    """The additional work a request's estimate covers, corrections included: on the request itself and on the
-    changes made for it."""
-    for_it = Change.tickets.through.objects.filter(ticket_id=ticket_id).values("change_id")
-    total = TimeEntry.objects.filter(
-        Q(ticket_id=ticket_id) | Q(change_id__in=for_it), kind=WorkKind.ADDITIONAL
-    ).aggregate(total=Sum("minutes"))
+    """The additional work billed through a request's estimate, corrections included: on the request itself and on
+    the changes made for it that its estimate covered."""
+    total = TimeEntry.objects.filter(billed_request_id=ticket_id, kind=WorkKind.ADDITIONAL).aggregate(
+        total=Sum("minutes")
+    )
     return int(total["total"] or 0)
 
 
@@ -233,7 +232,7 @@ def period_costs(user: User, agreement: Agreement, period_start: date) -> Period
     worked = (
         visible_to(user, TimeEntry)
         .filter(agreement=agreement, period_start=period_start, kind=WorkKind.ADDITIONAL)
-        .values("ticket_id", "ticket__business_unit_id", "ticket__business_unit__name")
+        .values("billed_request_id", "billed_request__business_unit_id", "billed_request__business_unit__name")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
@@ -244,7 +243,7 @@ def period_costs(user: User, agreement: Agreement, period_start: date) -> Period
     if rows:
         estimates = (
             visible_to(user, Estimate)
-            .filter(ticket_id__in=[row["ticket_id"] for row in rows])
+            .filter(ticket_id__in=[row["billed_request_id"] for row in rows])
             .values(
                 "ticket_id", "hourly_rate", "shares__business_unit_id", "shares__business_unit__name", "shares__percent"
             )
@@ -257,8 +256,8 @@ def period_costs(user: User, agreement: Agreement, period_start: date) -> Period
                 names[unit] = share["shares__business_unit__name"]
     lines = []
     for row in rows:
-        ticket_id, own_unit = row["ticket_id"], row["ticket__business_unit_id"]
-        names.setdefault(own_unit, row["ticket__business_unit__name"] or "")
+        ticket_id, own_unit = row["billed_request_id"], row["billed_request__business_unit_id"]
+        names.setdefault(own_unit, row["billed_request__business_unit__name"] or "")
         split = splits.get(ticket_id) or {own_unit: 100}
         lines.append(ledger.CostLine(row["total"], rates.get(ticket_id, agreement.hourly_rate), split))
     by_unit = ledger.costs_by_unit(lines)

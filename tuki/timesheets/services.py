@@ -64,6 +64,15 @@ def _approved_estimate(ticket: Ticket | None, change: Change | None) -> tuple[Es
     return (approved[0], True) if approved else (None, False)
 
 
+def _billed_request(ticket: Ticket | None, change: Change | None, estimate: Estimate | None) -> Ticket | None:
+    if ticket is not None:
+        return ticket
+    if estimate is not None:
+        return estimate.ticket
+    assert change is not None  # noqa: S101 - one of them is given
+    return change.tickets.order_by("pk").first()
+
+
 def _locked(agreement_id: int) -> Agreement:
     return Agreement.objects.select_for_update().select_related("organisation", "service_calendar").get(pk=agreement_id)
 
@@ -141,6 +150,7 @@ def time_entry_log(
     entry = TimeEntry(
         ticket=ticket,
         change=change,
+        billed_request=_billed_request(ticket, change, estimate) if kind == WorkKind.ADDITIONAL else None,
         organisation_id=subject.organisation_id,
         agreement=agreement,
         author=actor,
@@ -202,6 +212,7 @@ def time_entry_correct(
     correction = TimeEntry(
         ticket_id=entry.ticket_id,
         change_id=entry.change_id,
+        billed_request_id=entry.billed_request_id,
         organisation_id=entry.organisation_id,
         agreement=agreement,
         author=actor,
