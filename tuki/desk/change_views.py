@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import User
 from tuki.changes.lifecycle import allowed_moves, role_of
-from tuki.changes.models import ChangeKind, ChangeState
+from tuki.changes.models import Change, ChangeKind, ChangeState
+from tuki.changes.schedule import change_overlaps
 from tuki.changes.selectors import (
     change_get,
     change_history,
@@ -30,6 +31,16 @@ from tuki.core.forms import add_refusal, refusal_text
 from tuki.core.permissions import staff_required
 from tuki.environments.models import Component, Environment
 from tuki.tickets.selectors import ticket_for_action
+
+
+def _warn_of_overlaps(request: HttpRequest, overlapping: list[Change]) -> None:
+    """A warning, not a refusal: two changes may share a window on purpose (one maintenance break for both)."""
+    if overlapping:
+        messages.warning(
+            request,
+            _("The planned window overlaps %(changes)s on the same environment.")
+            % {"changes": ", ".join(f"{other.identifier} {other.title}" for other in overlapping)},
+        )
 
 
 @staff_required
@@ -48,6 +59,7 @@ def change_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "tickets": change.tickets.all(),
         "environments": change.environments.all(),
         "history": change_history(user, change),
+        "overlaps": change_overlaps(user, change),
     }
     return render(request, "desk/change.html", context)
 
@@ -70,6 +82,8 @@ def change_move(request: HttpRequest, identifier: str) -> HttpResponse:
                 request,
                 _("%(change)s is now “%(state)s”.") % {"change": change.identifier, "state": ChangeState(target).label},
             )
+            if target == ChangeState.SCHEDULED:
+                _warn_of_overlaps(request, change_overlaps(user, change))
     return redirect("desk:change", change.identifier)
 
 
@@ -142,5 +156,6 @@ def change_new_from_request(request: HttpRequest, identifier: str) -> HttpRespon
             add_refusal(form, error)
         else:
             messages.success(request, _("Change %(change)s recorded.") % {"change": change.identifier})
+            _warn_of_overlaps(request, change_overlaps(user, change))
             return redirect("desk:change", change.identifier)
     return render(request, "desk/change_new.html", {"form": form, "ticket": ticket})

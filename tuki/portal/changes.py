@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
+from tuki.accounts.models import User
 from tuki.changes.lifecycle import allowed_moves, may_acknowledge, role_of
 from tuki.changes.models import ChangeState
-from tuki.changes.selectors import change_get, change_history, change_list, environment_get, environment_timeline
+from tuki.changes.schedule import upcoming_windows, waiting_for_customer
+from tuki.changes.selectors import change_get, change_history, environment_get, environment_timeline
 from tuki.changes.services import change_acknowledge, change_transition
 from tuki.core.errors import Refusal
 from tuki.core.forms import refusal_text
@@ -22,12 +24,23 @@ from tuki.core.scoping import visible_to
 from tuki.environments.models import Component, Environment
 
 
+def changes_ahead(user: User) -> dict[str, object]:
+    """What the environments page and the overview show of changes: upcoming windows, and what waits for the
+    customer's word (put to customer managers as theirs to give, to other contacts as theirs to follow)."""
+    contact = getattr(user, "contact", None)
+    return {
+        "windows": upcoming_windows(user),
+        "waiting_changes": waiting_for_customer(user),
+        "is_customer_manager": bool(contact and contact.is_customer_manager),
+    }
+
+
 @contact_required
 def environments(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     context = {
         "environments": visible_to(user, Environment).prefetch_related("components"),
-        "waiting": change_list(user).filter(state=ChangeState.PROPOSED, kind="normal"),
+        **changes_ahead(user),
     }
     return render(request, "portal/environments.html", context)
 
@@ -40,6 +53,7 @@ def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "environment": environment,
         "components": visible_to(user, Component).filter(environment=environment),
         "timeline": environment_timeline(user, environment),
+        "windows": upcoming_windows(user, environment_id=environment.pk),
     }
     return render(request, "portal/environment.html", context)
 
