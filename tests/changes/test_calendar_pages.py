@@ -43,7 +43,7 @@ def test_upcoming_windows_on_the_environments_page_and_the_overview(
     client.force_login(anna)
     for name in ("portal:environments", "portal:dashboard"):
         page = client.get(reverse(name)).content.decode()
-        assert "Tulevat huoltoikkunat" in page or "Upcoming maintenance windows" in page
+        assert "Tulevat huoltokatkot" in page
         assert soon.identifier in page and "Patch the intranet" in page
         assert later.title not in page and over.title not in page
     page = client.get(reverse("portal:environment", args=[production_a.pk])).content.decode()
@@ -65,7 +65,7 @@ def test_changes_waiting_for_the_customer_are_put_to_customer_managers(
     client.force_login(aaro.user)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert "Needs approval" in page  # shown to follow, as a customer manager's to give
-    assert "Muutokset odottavat vastuuhenkilön hyväksyntää" in page or "customer manager's approval" in page
+    assert "Asiakkaan vastuuhenkilön hyväksyntää odottavat muutokset" in page
 
 
 def test_bertil_sees_no_window_of_org_a(
