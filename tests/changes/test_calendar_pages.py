@@ -192,3 +192,29 @@ def test_the_portal_pages_take_the_same_queries_however_many_windows(
 def test_change_model_identifier_of_matches(agent: User, production_a: Environment) -> None:
     change = planned(agent, production_a)
     assert Change.identifier_of(change.pk) == change.identifier
+
+
+def test_the_timeline_shows_the_newest_first_and_the_whole_life_on_request(
+    client: Client, agent: User, anna: User, production_a: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tuki.portal.changes.TIMELINE_PAGE", 3)
+    changes = [planned(agent, production_a, start=MARCH + timedelta(days=n), title=f"Change {n}") for n in range(5)]
+    for change in changes:
+        change_transition(actor=agent, change=change, to="proposed")
+    client.force_login(anna)
+    url = reverse("portal:environment", args=[production_a.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    page = client.get(url).content.decode()
+    assert "Change 4" in page and "Change 2" in page and "Change 1" not in page
+    assert "?timeline=all" in page
+    page = client.get(url, {"timeline": "all"}).content.decode()
+    assert "Change 0" in page and "Ympäristö kirjattu" in page or "Environment recorded" in page
+    before = count()
+    planned(agent, production_a, title="A draft the customer does not see")
+    change_transition(actor=agent, change=planned(agent, production_a, title="Another"), to="proposed")
+    assert count() == before

@@ -112,6 +112,9 @@ class CalendarEntry:
     end: datetime | None
     environments: list[str] = field(default_factory=list)
     overlaps: list[str] = field(default_factory=list)  # identifiers of the changes it overlaps
+    # Filled in by the page for the entries it shows: a template spends far longer on a {% url %} or a date filter.
+    url: str = ""
+    time: str = ""
 
 
 @dataclass
@@ -119,6 +122,8 @@ class CalendarDay:
     day: date
     in_month: bool
     entries: list[CalendarEntry]
+
+    label: str = ""  # the date in words, filled in by the page
 
     # A day in the month's grid shows this many changes, and how many more there are (its agenda shows them all).
     SHOWN: ClassVar[int] = 4
@@ -192,9 +197,9 @@ def month_calendar(
     by_day: dict[date, list[CalendarEntry]] = defaultdict(list)
     for entry in shown:
         by_day[timezone.localtime(entry.start, zone).date()].append(entry)
+    days = {day: CalendarDay(day, True, by_day[day]) for day in sorted(by_day)}
     weeks = [
-        [CalendarDay(day, day.month == first.month, by_day.get(day, [])) for day in week]
+        [days.get(day) or CalendarDay(day, day.month == first.month, []) for day in week]
         for week in month_days.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
-    days = [CalendarDay(day, True, by_day[day]) for day in sorted(by_day)]
-    return MonthCalendar(first, weeks, days, found, len(shown))
+    return MonthCalendar(first, weeks, list(days.values()), found, len(shown))

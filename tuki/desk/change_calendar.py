@@ -7,14 +7,22 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.dateformat import time_format as time_format_of
+from django.utils.formats import get_format
 
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Organisation
 from tuki.changes.models import ChangeState
-from tuki.changes.schedule import month_calendar
+from tuki.changes.schedule import CalendarDay, MonthCalendar, month_calendar
+from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
+
+# The overlaps listed above the month; a customer filter shows the rest.
+OVERLAPS_SHOWN = 50
 
 
 def _month(text: str) -> date:
@@ -28,6 +36,21 @@ def _month(text: str) -> date:
 
 def _id(text: str) -> int | None:
     return int(text) if text.isdigit() else None
+
+
+def _label(shown: MonthCalendar, day: CalendarDay | None) -> None:
+    """Each entry the page shows gets its address and its start time in the reader's format, here in Python."""
+    base = reverse("desk:change", args=["-"]).removesuffix("-/")
+    time_format = get_format("TIME_FORMAT")
+    entries = [entry for week in shown.weeks for cell in week for entry in cell.first]
+    entries += [entry for _environment, *pair in shown.overlaps[:OVERLAPS_SHOWN] for entry in pair]
+    entries += day.entries if day else []
+    for entry in entries:
+        entry.url = f"{base}{entry.identifier}/"
+        entry.time = time_format_of(timezone.localtime(entry.start), time_format)
+    date_format = get_format("DATE_FORMAT")
+    for cell in shown.days:
+        cell.label = format_date(cell.day, date_format)
 
 
 @staff_required
@@ -47,17 +70,20 @@ def change_calendar(request: HttpRequest) -> HttpResponse:
         for name, value in (("organisation", organisation_id), ("state", states[0] if states else ""))
         if value
     )
+    _label(shown, day)
     context = {
         "calendar": shown,
         "month": month,
         "previous": f"?month={previous:%Y-%m}{filters}",
         "following": f"?month={following:%Y-%m}{filters}",
-        "organisations": visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name"),
-        "organisation_id": organisation_id,
-        "states": ChangeState.choices,
-        "state": states[0] if states else "",
+        "organisation_options": select_options(
+            visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name"), organisation_id or ""
+        ),
+        "state_options": select_options(ChangeState.choices, states[0] if states else ""),
         "today": timezone.localdate(),
         "filters": filters,
+        "day_link": f"?month={month:%Y-%m}{filters}&day=",
+        "overlaps_shown": OVERLAPS_SHOWN,
         "day": day,
         "chosen": chosen,
     }

@@ -23,6 +23,9 @@ from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Component, Environment
 
+# Timeline entries shown at first.
+TIMELINE_PAGE = 50
+
 
 def changes_ahead(user: User) -> dict[str, object]:
     """What the environments page and the overview show of changes: upcoming windows, and what waits for the
@@ -49,10 +52,14 @@ def environments(request: HttpRequest) -> HttpResponse:
 def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     environment = environment_get(user, pk)
+    # The newest entries first; the whole life on request (an environment may have hundreds of changes).
+    whole = request.GET.get("timeline") == "all"
+    timeline = environment_timeline(user, environment, limit=None if whole else TIMELINE_PAGE + 1)
     context = {
         "environment": environment,
         "components": visible_to(user, Component).filter(environment=environment),
-        "timeline": environment_timeline(user, environment),
+        "timeline": timeline if whole else timeline[:TIMELINE_PAGE],
+        "older": not whole and len(timeline) > TIMELINE_PAGE,
         "windows": upcoming_windows(user, environment_id=environment.pk),
     }
     return render(request, "portal/environment.html", context)
