@@ -218,3 +218,19 @@ def test_the_timeline_shows_the_newest_first_and_the_whole_life_on_request(
     planned(agent, production_a, title="A draft the customer does not see")
     change_transition(actor=agent, change=planned(agent, production_a, title="Another"), to="proposed")
     assert count() == before
+
+
+def test_a_busy_day_shows_its_first_changes_and_the_agenda_all(
+    client: Client, agent: User, anna: User, production_a: Environment, test_a: Environment
+) -> None:
+    changes = [
+        planned(agent, test_a if n % 2 else production_a, start=MARCH + timedelta(minutes=10 * n), title=f"Busy {n}")
+        for n in range(6)
+    ]
+    client.force_login(agent)
+    page = calendar_page(client, month="2026-03")
+    assert page.count('<li class="state-draft') == 4 and "2 muuta" in page
+    assert changes[0].identifier in page
+    page = calendar_page(client, month="2026-03", day="2026-03-03")
+    assert all(f"Busy {n}" in page for n in range(6))
+    assert "Busy" not in calendar_page(client, month="2026-03", day="2026-04-03")  # not a day of the month shown

@@ -11,7 +11,7 @@ import calendar as month_days
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,9 +24,9 @@ from tuki.core.scoping import visible_to
 # Changes that will not happen take no time on an environment.
 NOT_HAPPENING = (ChangeState.CANCELLED, ChangeState.DECLINED)
 DONE = (ChangeState.IMPLEMENTED, ChangeState.VERIFIED, ChangeState.ROLLED_BACK)
-# Maintenance windows are hours long, not weeks: a window that started this long before a month is still looked at
+# Maintenance windows are hours long, not days: a window that started this long before a month is still looked at
 # for overlaps in it; longer ones are missed there (the change page, which asks about one change, misses none).
-LOOKBACK = timedelta(days=14)
+LOOKBACK = timedelta(days=3)
 UPCOMING = timedelta(weeks=4)
 FEED_PAST = timedelta(days=60)
 
@@ -37,6 +37,8 @@ def upcoming_windows(user: User, *, now: datetime | None = None, environment_id:
     changes = visible_to(user, Change).filter(
         Q(planned_end__gt=now) | Q(planned_end__isnull=True, planned_start__gte=now),
         state=ChangeState.SCHEDULED,
+        # Bounded below too, so the index on the window's start reads weeks, not the customer's whole history.
+        planned_start__gte=now - LOOKBACK,
         planned_start__lt=now + UPCOMING,
     )
     if environment_id is not None:
@@ -121,8 +123,8 @@ class CalendarEntry:
 class CalendarDay:
     day: date
     in_month: bool
-    entries: list[CalendarEntry]
-
+    entries: list[CalendarEntry]  # the first few, or all of them for the day chosen
+    total: int = 0
     label: str = ""  # the date in words, filled in by the page
 
     # A day in the month's grid shows this many changes, and how many more there are (its agenda shows them all).
@@ -134,25 +136,36 @@ class CalendarDay:
 
     @property
     def more(self) -> int:
-        return max(0, len(self.entries) - self.SHOWN)
+        return max(0, self.total - self.SHOWN)
 
 
 @dataclass
 class MonthCalendar:
     month: date  # its first day
     weeks: list[list[CalendarDay]]
-    days: list[CalendarDay]  # the month's days that have changes, for the agenda
-    overlaps: list[tuple[str, CalendarEntry, CalendarEntry]]  # environment, and the two changes
+    chosen: CalendarDay | None  # the day whose agenda is shown
+    overlaps: list[tuple[str, CalendarEntry, CalendarEntry]]  # environment, and the two changes (the first few)
+    overlap_count: int
     count: int
 
 
+# Overlaps listed with their changes; the count says how many more there are, a customer filter shows them.
+OVERLAPS_SHOWN = 50
+
+
 def month_calendar(
-    user: User, month: date, *, organisation_id: int | None = None, states: tuple[str, ...] = ()
+    user: User,
+    month: date,
+    *,
+    organisation_id: int | None = None,
+    states: tuple[str, ...] = (),
+    day: date | None = None,
 ) -> MonthCalendar:
     """The changes whose windows start in ``month`` (local time), by day, with every overlap among them.
 
-    Three queries whatever the month holds: the changes (with the ones that started shortly before, for overlaps),
-    their environments, and nothing else; rows come as tuples, not model instances.
+    A busy month holds thousands of changes, so the windows are read as bare tuples (one query, with those that
+    started shortly before, for overlaps), and only what the page shows is read in full: each day's first few,
+    the chosen day's, and the first overlaps (one more query). Two queries whatever the month holds.
     """
     zone = timezone.get_current_timezone()
     first = month.replace(day=1)
@@ -163,43 +176,71 @@ def month_calendar(
     if organisation_id is not None:
         changes = changes.filter(organisation_id=organisation_id)
     rows = changes.order_by("planned_start", "pk").values_list(
-        "pk", "title", "organisation__name", "state", "planned_start", "planned_end"
+        "pk", "state", "planned_start", "planned_end", "environments", "environments__name"
     )
-    labels = dict(ChangeState.choices)
-    entries = {
-        pk: CalendarEntry(
-            pk, Change.identifier_of(pk), title, customer, state, str(labels[state]), planned_start, planned_end
-        )
-        for pk, title, customer, state, planned_start, planned_end in rows
-        if planned_start is not None  # always, by the filter; said for the type checker
-    }
-    links = (
-        Change.environments.through.objects.filter(change__in=changes)
-        .order_by("environment__name")
-        .values_list("change_id", "environment_id", "environment__name")
-    )
+    windows: dict[int, tuple[str, datetime, datetime | None]] = {}
+    placed = []
     names: dict[int, str] = {}
-    windows = []
-    for change_id, environment_id, name in links:
-        entry = entries[change_id]
-        entry.environments.append(name)
-        names[environment_id] = name
-        if entry.state not in NOT_HAPPENING:
-            windows.append(Window(change_id, environment_id, entry.start, entry.end))
-    found = []
-    for overlap in overlaps(windows):
-        first_entry, second_entry = entries[overlap.first], entries[overlap.second]  # type: ignore[index]
-        if second_entry.start >= start:  # an overlap that began before the month is the earlier month's
-            first_entry.overlaps.append(second_entry.identifier)
-            second_entry.overlaps.append(first_entry.identifier)
-            found.append((names[overlap.environment], first_entry, second_entry))  # type: ignore[index]
-    shown = [entry for entry in entries.values() if entry.start >= start and (not states or entry.state in states)]
-    by_day: dict[date, list[CalendarEntry]] = defaultdict(list)
-    for entry in shown:
-        by_day[timezone.localtime(entry.start, zone).date()].append(entry)
-    days = {day: CalendarDay(day, True, by_day[day]) for day in sorted(by_day)}
+    for pk, state, planned_start, planned_end, environment_id, name in rows:
+        if planned_start is None:  # never, by the filter; said for the type checker
+            continue
+        windows[pk] = (state, planned_start, planned_end)
+        if environment_id is not None and state not in NOT_HAPPENING:
+            names[environment_id] = name
+            placed.append(Window(pk, environment_id, planned_start, planned_end))
+    # An overlap that began before the month is the earlier month's.
+    pairs = [cast(tuple[int, int, int], (o.environment, o.first, o.second)) for o in overlaps(placed)]
+    found = [(environment, one, other) for environment, one, other in pairs if windows[other][1] >= start]
+    partners: dict[int, list[int]] = defaultdict(list)
+    for _environment, one, other in found:
+        partners[one].append(other)
+        partners[other].append(one)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pk, (state, planned_start, _end) in windows.items():
+        if planned_start >= start and (not states or state in states):
+            by_day[planned_start.astimezone(zone).date()].append(pk)
+    wanted = {pk for day_pks in by_day.values() for pk in day_pks[: CalendarDay.SHOWN]}
+    wanted |= set(by_day.get(day, [])) if day else set()
+    wanted |= {pk for _environment, one, other in found[:OVERLAPS_SHOWN] for pk in (one, other)}
+    entries = _entries(changes, wanted, windows, partners)
     weeks = [
-        [days.get(day) or CalendarDay(day, day.month == first.month, []) for day in week]
+        [
+            CalendarDay(
+                each,
+                each.month == first.month,
+                [entries[pk] for pk in by_day[each][: CalendarDay.SHOWN]],
+                len(by_day[each]),
+            )
+            if each in by_day
+            else CalendarDay(each, each.month == first.month, [])
+            for each in week
+        ]
         for week in month_days.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
-    return MonthCalendar(first, weeks, list(days.values()), found, len(shown))
+    chosen = CalendarDay(day, True, [entries[pk] for pk in by_day[day]], len(by_day[day])) if day in by_day else None
+    listed = [
+        (names.get(environment, ""), entries[one], entries[other]) for environment, one, other in found[:OVERLAPS_SHOWN]
+    ]
+    return MonthCalendar(first, weeks, chosen, listed, len(found), sum(len(pks) for pks in by_day.values()))
+
+
+def _entries(
+    changes: QuerySet[Change],
+    wanted: set[int],
+    windows: dict[int, tuple[str, datetime, datetime | None]],
+    partners: dict[int, list[int]],
+) -> dict[int, CalendarEntry]:
+    """The changes a page shows, in full: titles, customers, environments and the changes each overlaps."""
+    labels = {value: str(label) for value, label in ChangeState.choices}
+    details = changes.filter(pk__in=wanted).values_list("pk", "title", "organisation__name", "environments__name")
+    entries: dict[int, CalendarEntry] = {}
+    for pk, title, customer, environment in details.order_by("pk", "environments__name"):
+        if pk not in entries:
+            state, planned_start, planned_end = windows[pk]
+            entries[pk] = CalendarEntry(
+                pk, Change.identifier_of(pk), title, customer, state, labels[state], planned_start, planned_end
+            )
+            entries[pk].overlaps = [Change.identifier_of(other) for other in sorted(partners.get(pk, []))]
+        if environment:
+            entries[pk].environments.append(environment)
+    return entries

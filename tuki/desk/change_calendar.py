@@ -16,13 +16,10 @@ from django.utils.formats import get_format
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Organisation
 from tuki.changes.models import ChangeState
-from tuki.changes.schedule import CalendarDay, MonthCalendar, month_calendar
+from tuki.changes.schedule import OVERLAPS_SHOWN, MonthCalendar, month_calendar
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
-
-# The overlaps listed above the month; a customer filter shows the rest.
-OVERLAPS_SHOWN = 50
 
 
 def _month(text: str) -> date:
@@ -34,22 +31,32 @@ def _month(text: str) -> date:
         return timezone.localdate().replace(day=1)
 
 
+def _day(text: str, month: date) -> date | None:
+    """The day of ``?day=YYYY-MM-DD`` when it is in the month shown."""
+    try:
+        chosen = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return chosen if chosen.replace(day=1) == month else None
+
+
 def _id(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _label(shown: MonthCalendar, day: CalendarDay | None) -> None:
-    """Each entry the page shows gets its address and its start time in the reader's format, here in Python."""
+def _label(shown: MonthCalendar) -> None:
+    """Each entry and day the page shows gets its address, start time and date in the reader's format, here in
+    Python: a template spends far longer on a {% url %} or a date filter, and a busy month shows hundreds."""
     base = reverse("desk:change", args=["-"]).removesuffix("-/")
-    time_format = get_format("TIME_FORMAT")
-    entries = [entry for week in shown.weeks for cell in week for entry in cell.first]
-    entries += [entry for _environment, *pair in shown.overlaps[:OVERLAPS_SHOWN] for entry in pair]
-    entries += day.entries if day else []
+    time_format, date_format = get_format("TIME_FORMAT"), get_format("DATE_FORMAT")
+    days = [cell for week in shown.weeks for cell in week if cell.entries]
+    days += [shown.chosen] if shown.chosen else []
+    entries = [entry for cell in days for entry in cell.entries]
+    entries += [entry for _environment, *pair in shown.overlaps for entry in pair]
     for entry in entries:
         entry.url = f"{base}{entry.identifier}/"
         entry.time = time_format_of(timezone.localtime(entry.start), time_format)
-    date_format = get_format("DATE_FORMAT")
-    for cell in shown.days:
+    for cell in days:
         cell.label = format_date(cell.day, date_format)
 
 
@@ -60,9 +67,9 @@ def change_calendar(request: HttpRequest) -> HttpResponse:
     organisation_id = _id(request.GET.get("organisation", ""))
     state = request.GET.get("state", "")
     states = (state,) if state in ChangeState.values else ()
-    shown = month_calendar(user, month, organisation_id=organisation_id, states=states)
-    chosen = request.GET.get("day", "")
-    day = next((day for day in shown.days if day.day.isoformat() == chosen), None)
+    day = _day(request.GET.get("day", ""), month)
+    shown = month_calendar(user, month, organisation_id=organisation_id, states=states, day=day)
+    _label(shown)
     previous = (month - timedelta(days=1)).replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
     filters = "".join(
@@ -70,21 +77,17 @@ def change_calendar(request: HttpRequest) -> HttpResponse:
         for name, value in (("organisation", organisation_id), ("state", states[0] if states else ""))
         if value
     )
-    _label(shown, day)
     context = {
         "calendar": shown,
         "month": month,
         "previous": f"?month={previous:%Y-%m}{filters}",
         "following": f"?month={following:%Y-%m}{filters}",
+        "day_link": f"?month={month:%Y-%m}{filters}&day=",
         "organisation_options": select_options(
             visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name"), organisation_id or ""
         ),
         "state_options": select_options(ChangeState.choices, states[0] if states else ""),
-        "today": timezone.localdate(),
-        "filters": filters,
-        "day_link": f"?month={month:%Y-%m}{filters}&day=",
         "overlaps_shown": OVERLAPS_SHOWN,
-        "day": day,
-        "chosen": chosen,
+        "today": timezone.localdate(),
     }
     return render(request, "desk/change_calendar.html", context)
