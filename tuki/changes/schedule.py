@@ -240,7 +240,7 @@ def _entries(
             entries[pk] = CalendarEntry(
                 pk, Change.identifier_of(pk), title, customer, state, labels[state], planned_start, planned_end
             )
-            entries[pk].overlaps = [Change.identifier_of(other) for other in sorted(partners.get(pk, []))]
+            entries[pk].overlaps = [Change.identifier_of(other) for other in sorted(set(partners.get(pk, [])))]
         if environment:
             entries[pk].environments.append(environment)
     return entries

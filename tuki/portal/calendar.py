@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import User
@@ -101,7 +101,7 @@ def _event(change: Change, base: str) -> Event:
     )
 
 
-@require_GET
+@require_safe  # calendar programs may ask with HEAD first
 def change_feed(request: HttpRequest) -> HttpResponse:
     """The feed of one contact's organisation's changes, opened by the token of their link alone."""
     failures = f"feed:fail:{client_address(request)}"
