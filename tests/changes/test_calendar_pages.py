@@ -234,3 +234,10 @@ def test_a_busy_day_shows_its_first_changes_and_the_agenda_all(
     page = calendar_page(client, month="2026-03", day="2026-03-03")
     assert all(f"Busy {n}" in page for n in range(6))
     assert "Busy" not in calendar_page(client, month="2026-03", day="2026-04-03")  # not a day of the month shown
+
+
+@pytest.mark.parametrize("month", ["", "2026-13", "2026-00", "0000-05", "26-03", "2026-3", "x"])
+def test_a_month_that_is_no_month_shows_this_one(client: Client, agent: User, month: str) -> None:
+    client.force_login(agent)
+    this_month = timezone.localdate()
+    assert f'value="{this_month:%Y-%m}"' in calendar_page(client, month=month, day="2026-02-31")

@@ -3,6 +3,8 @@ warning for every two that overlap on one environment. Plain links and a GET for
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -21,23 +23,25 @@ from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
 
 def _month(text: str) -> date:
     """The month of ``?month=YYYY-MM``; this month when it is missing or not a month."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except ValueError:
+    match = MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         return timezone.localdate().replace(day=1)
+    return date(int(match[1]), int(match[2]), 1)
 
 
 def _day(text: str, month: date) -> date | None:
-    """The day of ``?day=YYYY-MM-DD`` when it is in the month shown."""
-    try:
-        chosen = date.fromisoformat(text)
-    except ValueError:
+    """The day of ``?day=YYYY-MM-DD`` when it is a day of the month shown."""
+    match = DAY.fullmatch(text)
+    if match is None or (int(match[1]), int(match[2])) != (month.year, month.month):
         return None
-    return chosen if chosen.replace(day=1) == month else None
+    number = int(match[3])
+    return month.replace(day=number) if 1 <= number <= monthrange(month.year, month.month)[1] else None
 
 
 def _id(text: str) -> int | None:
