@@ -25,8 +25,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Paths are logged without their query strings: the calendar feed's secret token travels in one.
 $bin/gunicorn tuki.wsgi:application --bind "127.0.0.1:${port}" --workers 2 --threads 4 \
-  --access-logfile - --error-logfile - &
+  --access-logfile - --error-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s' &
 pids+=($!)
 $bin/python manage.py run_huey &
 pids+=($!)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuki.accounts.models import Organisation, User
+from tuki.accounts.models import Contact, Organisation, User
 from tuki.core.append_only import AppendOnly, AppendOnlyQuerySet
 from tuki.environments.models import Component, Environment, validate_version
 from tuki.tickets.models import Ticket
@@ -70,12 +70,19 @@ class Change(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # The window start the customer was last reminded of, a day ahead: the reminder job's claim. A change moved
+    # to another window is reminded of again.
+    reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     ORGANISATION_PATH: ClassVar[str] = "organisation"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "planned_start"], name="change_organisation_window")]
+        indexes = [
+            models.Index(fields=["organisation", "planned_start"], name="change_organisation_window"),
+            # The change calendar and the reminder job read every customer's windows by time.
+            models.Index(fields=["planned_start"], name="change_window_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(planned_end__isnull=True)
@@ -92,7 +99,11 @@ class Change(models.Model):
 
     @property
     def identifier(self) -> str:
-        return f"{settings.TUKI_CHANGE_PREFIX}-{self.pk}"
+        return self.identifier_of(self.pk)
+
+    @staticmethod
+    def identifier_of(pk: int) -> str:
+        return f"{settings.TUKI_CHANGE_PREFIX}-{pk}"
 
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[Change], user: User) -> QuerySet[Change]:
@@ -166,3 +177,34 @@ EVENT_LABELS = {
     "acknowledged": _("Acknowledged by the customer"),
     "field": _("Field changed"),
 }
+
+
+class CalendarLink(models.Model):
+    """A contact's secret link to the calendar feed of their organisation's changes.
+
+    The link carries a random token; only its SHA-256 digest is stored, found by the token's first characters
+    (``prefix``). So a copy of the database (a backup, a replica) opens no feed, and nothing hangs on the
+    SECRET_KEY: rotating it breaks no subscription, and knowing it mints no link. Revoking deletes the row, a new
+    link replaces the digest: the old link stops working at that moment. The price is that the link is shown only
+    when it is made; whoever lost it makes a new one.
+    """
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="calendar_link")
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    ORGANISATION_PATH: ClassVar[str] = "contact__organisation"
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.contact_id})"
+
+    @classmethod
+    def scope_for_contact(cls, queryset: QuerySet[CalendarLink], user: User) -> QuerySet[CalendarLink]:
+        # Each contact's own link: a colleague's is as secret as a password.
+        return queryset.filter(contact__user=user)

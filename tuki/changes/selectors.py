@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tuki.accounts.models import User
@@ -51,11 +52,22 @@ class TimelineEntry:
     change: Change | None = None
 
 
-def environment_timeline(user: User, environment: Environment) -> list[TimelineEntry]:
+def environment_timeline(user: User, environment: Environment, *, limit: int | None = None) -> list[TimelineEntry]:
     """The environment's life, newest first: its lifecycle and field changes, its versions, its changes.
 
     Both histories are read through ``user``'s scope, so a contact sees no internal field's history and no draft.
+    With ``limit``, only the newest that many: each history gives at most that many of its newest, so an
+    environment with years of changes reads a page's worth, not its whole life.
     """
+    events = visible_to(user, EnvironmentEvent).filter(environment=environment).select_related("component")
+    changes = (
+        visible_to(user, Change)
+        .filter(environments=environment)
+        .annotate(moment=Coalesce("actual_end", "planned_start", "created_at"))
+    )
+    if limit is not None:
+        events = events.order_by("-created_at", "-pk")[:limit]
+        changes = changes.order_by("-moment", "-pk")[:limit]
     entries = [
         TimelineEntry(
             at=event.created_at,
@@ -65,12 +77,10 @@ def environment_timeline(user: User, environment: Environment) -> list[TimelineE
             after=event.after,
             component=event.component.name if event.component else "",
         )
-        for event in visible_to(user, EnvironmentEvent).filter(environment=environment).select_related("component")
+        for event in events
     ]
-    for change in visible_to(user, Change).filter(environments=environment):
-        moment = change.actual_end or change.planned_start or change.created_at
-        entries.append(TimelineEntry(at=moment, kind="change", change=change))
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+    entries += [TimelineEntry(at=change.moment, kind="change", change=change) for change in changes]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
 def environments_taking_changes(user: User, organisation_id: int) -> QuerySet[Environment]:

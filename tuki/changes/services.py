@@ -5,17 +5,28 @@ Each is one transaction: a refusal leaves nothing behind, and every write leaves
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuki.accounts.models import Organisation, User
+from tuki.accounts.models import Contact, Organisation, User
 from tuki.changes.lifecycle import EDITABLE_IN, ChangeTransitionError, check_transition, may_acknowledge, role_of
-from tuki.changes.models import Change, ChangeComponent, ChangeEvent, ChangeKind, ChangeState, field_label
+from tuki.changes.models import (
+    CalendarLink,
+    Change,
+    ChangeComponent,
+    ChangeEvent,
+    ChangeKind,
+    ChangeState,
+    field_label,
+)
+from tuki.changes.signals import announce_move
 from tuki.environments.models import Component, Environment
 from tuki.environments.services import component_set_version
 from tuki.tickets.models import Ticket
@@ -153,9 +164,10 @@ def change_transition(*, actor: User | None, change: Change, to: str, now: datet
     previous = change.state
     change.state = to
     change.save(update_fields=fields)
-    ChangeEvent.objects.create(
+    event = ChangeEvent.objects.create(
         change=change, kind="transition", actor=actor, created_at=now, data={"from": previous, "to": to}
     )
+    announce_move(event.pk)
     return change
 
 
@@ -217,3 +229,66 @@ def change_update(*, actor: User | None, change: Change, now: datetime | None = 
             data={"field": field, "before": _shown(before[field]), "after": _shown(getattr(change, field))},
         )
     return change
+
+
+# A feed link's token: 32 random bytes, of which the first characters also find the row.
+PREFIX_LENGTH = 8
+# A calendar program fetches every hour or so; the "last used" shown to the contact needs no finer grain.
+LAST_USED_GRAIN = timedelta(hours=1)
+
+
+def _digest(token: str) -> str:
+    # The token is random and long, so a plain hash is enough: there is nothing to guess that a slow one would guard.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _active_contact_of(actor: User | None) -> Contact:
+    contact = getattr(actor, "contact", None)
+    if actor is None or not actor.is_active or contact is None or contact.deactivated_at is not None:
+        raise PermissionDenied(_("Only a named contact has a calendar link."))
+    return contact
+
+
+@transaction.atomic
+def calendar_link_create(*, actor: User | None, now: datetime | None = None) -> str:
+    """A new secret link for ``actor``'s own calendar feed, replacing any earlier one (which stops working at once).
+
+    Returns the token, which is not stored and cannot be shown again.
+    """
+    contact = _active_contact_of(actor)
+    token = secrets.token_urlsafe(32)
+    CalendarLink.objects.update_or_create(
+        contact=contact,
+        defaults={
+            "prefix": token[:PREFIX_LENGTH],
+            "digest": _digest(token),
+            "created_at": now or timezone.now(),
+            "last_used_at": None,
+        },
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_link_revoke(*, actor: User | None) -> bool:
+    """Remove ``actor``'s calendar link; True if there was one."""
+    deleted, _rows = CalendarLink.objects.filter(contact=_active_contact_of(actor)).delete()
+    return bool(deleted)
+
+
+def calendar_link_open(token: str, *, now: datetime | None = None) -> CalendarLink | None:
+    """The link ``token`` opens, with its contact and user, or None. Whether the contact is still active is the
+    caller's to decide (a link of someone who has left answers differently from a guess)."""
+    if len(token) < PREFIX_LENGTH or len(token) > 100:
+        return None
+    digest = _digest(token)
+    candidates = CalendarLink.objects.select_related("contact__user", "contact__organisation").filter(
+        prefix=token[:PREFIX_LENGTH]
+    )
+    link = next((row for row in candidates if secrets.compare_digest(row.digest, digest)), None)
+    if link is None:
+        return None
+    now = now or timezone.now()
+    if link.last_used_at is None or link.last_used_at < now - LAST_USED_GRAIN:
+        CalendarLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return link

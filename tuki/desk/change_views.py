@@ -18,7 +18,8 @@ from tuki.accounts.auth import acting_user
 from tuki.accounts.models import User
 from tuki.agreements.selectors import agreement_for
 from tuki.changes.lifecycle import allowed_moves, role_of
-from tuki.changes.models import ChangeKind, ChangeState
+from tuki.changes.models import Change, ChangeKind, ChangeState
+from tuki.changes.schedule import change_overlaps
 from tuki.changes.selectors import (
     change_get,
     change_history,
@@ -39,6 +40,16 @@ from tuki.timesheets.selectors import change_time
 from tuki.timesheets.services import time_entry_log
 from tuki.timesheets.templatetags.timesheets import hours_minutes
 from tuki.timesheets.terms import allowed_kinds
+
+
+def _warn_of_overlaps(request: HttpRequest, overlapping: list[Change]) -> None:
+    """A warning, not a refusal: two changes may share a window on purpose (one maintenance break for both)."""
+    if overlapping:
+        messages.warning(
+            request,
+            _("The planned window overlaps %(changes)s on the same environment.")
+            % {"changes": ", ".join(f"{other.identifier} {other.title}" for other in overlapping)},
+        )
 
 
 @staff_required
@@ -71,6 +82,7 @@ def change_detail(
         "time_entries": entries,
         "time_totals": totals,
         "correction_form": CorrectionForm(),
+        "overlaps": change_overlaps(user, change),
     }
     failed = bool(edit_form and edit_form.errors) or bool(time_form and time_form.errors)
     return render(request, "desk/change.html", context, status=400 if failed else 200)
@@ -133,6 +145,8 @@ def change_move(request: HttpRequest, identifier: str) -> HttpResponse:
                 request,
                 _("%(change)s is now “%(state)s”.") % {"change": change.identifier, "state": ChangeState(target).label},
             )
+            if target == ChangeState.SCHEDULED:
+                _warn_of_overlaps(request, change_overlaps(user, change))
     return redirect("desk:change", change.identifier)
 
 
@@ -205,5 +219,6 @@ def change_new_from_request(request: HttpRequest, identifier: str) -> HttpRespon
             add_refusal(form, error)
         else:
             messages.success(request, _("Change %(change)s recorded.") % {"change": change.identifier})
+            _warn_of_overlaps(request, change_overlaps(user, change))
             return redirect("desk:change", change.identifier)
     return render(request, "desk/change_new.html", {"form": form, "ticket": ticket})

@@ -2,6 +2,7 @@ from django.urls import URLPattern, path
 
 from tuki.desk import (
     audit_views,
+    change_calendar,
     change_views,
     environment_views,
     mail_views,
@@ -66,6 +67,7 @@ urlpatterns = [
     path("requests/<str:identifier>/files/<int:attachment_id>/", ticket_views.attachment, name="attachment"),
     path("requests/<str:identifier>/change/new/", change_views.change_new_from_request, name="change_new"),
     path("changes/", change_views.changes, name="changes"),
+    path("changes/calendar/", change_calendar.change_calendar, name="change_calendar"),
     path("changes/<str:identifier>/", change_views.change_detail, name="change"),
     path("changes/<str:identifier>/move/", change_views.change_move, name="change_move"),
     path("changes/<str:identifier>/edit/", change_views.change_edit, name="change_edit"),

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.dispatch import receiver
 
-from tuki.mail.tasks import estimate_overrun_notice, notify_event, quota_notice, send_sla_notice
+from tuki.changes.signals import change_moved, window_near
+from tuki.mail.tasks import (
+    change_move_notice,
+    change_window_notice,
+    estimate_overrun_notice,
+    notify_event,
+    quota_notice,
+    send_sla_notice,
+)
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
 from tuki.timesheets.signals import estimate_overrun, quota_notice_recorded
@@ -30,3 +39,13 @@ def _send_quota_notice(*, notice_id: int, **kwargs: Any) -> None:
 @receiver(estimate_overrun)
 def _send_overrun_notice(*, estimate_id: int, author_id: int, **kwargs: Any) -> None:
     estimate_overrun_notice(estimate_id, author_id)
+
+
+@receiver(change_moved)
+def _send_change_notice(*, event_id: int, **kwargs: Any) -> None:
+    change_move_notice(event_id)
+
+
+@receiver(window_near)
+def _send_window_reminder(*, change_id: int, start: datetime, **kwargs: Any) -> None:
+    change_window_notice(change_id, start)

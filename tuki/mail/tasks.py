@@ -5,11 +5,14 @@ The IMAP poll, which files requests, is a job of :mod:`tuki.mail.intake.tasks`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.mail.answers import send_automatic_answer
+from tuki.mail.change_notices import send_move_notice, send_window_reminder
 from tuki.mail.estimate_notices import send_overrun_notice
 from tuki.mail.notifications import send_event_notifications
 from tuki.mail.quota_notices import send_quota_notice
@@ -44,6 +47,17 @@ def quota_notice(notice_id: int) -> None:
 @db_task()
 def estimate_overrun_notice(estimate_id: int, author_id: int) -> None:
     send_overrun_notice(estimate_id, author_id)
+
+
+# No retries: the move is announced once and the reminder claimed once, and a retry could mail a reader twice.
+@db_task()
+def change_move_notice(event_id: int) -> None:
+    send_move_notice(event_id)
+
+
+@db_task()
+def change_window_notice(change_id: int, start: datetime) -> None:
+    send_window_reminder(change_id, start)
 
 
 @db_periodic_task(crontab(minute="0"))

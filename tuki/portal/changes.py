@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
+from tuki.accounts.models import User
 from tuki.changes.lifecycle import allowed_moves, may_acknowledge, role_of
 from tuki.changes.models import ChangeState
-from tuki.changes.selectors import change_get, change_history, change_list, environment_get, environment_timeline
+from tuki.changes.schedule import upcoming_windows, waiting_for_customer
+from tuki.changes.selectors import change_get, change_history, environment_get, environment_timeline
 from tuki.changes.services import change_acknowledge, change_transition
 from tuki.core.errors import Refusal
 from tuki.core.forms import refusal_text
@@ -21,13 +23,27 @@ from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Address, Component, Environment
 
+# Timeline entries shown at first.
+TIMELINE_PAGE = 50
+
+
+def changes_ahead(user: User) -> dict[str, object]:
+    """What the environments page and the overview show of changes: upcoming windows, and what waits for the
+    customer's word (put to customer managers as theirs to give, to other contacts as theirs to follow)."""
+    contact = getattr(user, "contact", None)
+    return {
+        "windows": upcoming_windows(user),
+        "waiting_changes": waiting_for_customer(user),
+        "is_customer_manager": bool(contact and contact.is_customer_manager),
+    }
+
 
 @contact_required
 def environments(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     context = {
         "environments": visible_to(user, Environment).prefetch_related("components"),
-        "waiting": change_list(user).filter(state=ChangeState.PROPOSED, kind="normal"),
+        **changes_ahead(user),
     }
     return render(request, "portal/environments.html", context)
 
@@ -36,6 +52,9 @@ def environments(request: HttpRequest) -> HttpResponse:
 def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     environment = environment_get(user, pk)
+    # The newest entries first; the whole life on request (an environment may have hundreds of changes).
+    whole = request.GET.get("timeline") == "all"
+    timeline = environment_timeline(user, environment, limit=None if whole else TIMELINE_PAGE + 1)
     context = {
         "environment": environment,
         "components": visible_to(user, Component).filter(environment=environment, retired_on__isnull=True),
@@ -43,7 +62,9 @@ def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The customer's people as the contact may see them; the supplier's by name and address only.
         "customer_contacts": visible_to(user, environment.customer_contacts.select_related("user")),
         "supplier_contacts": environment.supplier_contacts.only("full_name", "email"),
-        "timeline": environment_timeline(user, environment),
+        "timeline": timeline if whole else timeline[:TIMELINE_PAGE],
+        "older": not whole and len(timeline) > TIMELINE_PAGE,
+        "windows": upcoming_windows(user, environment_id=environment.pk),
     }
     return render(request, "portal/environment.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import changes, estimates, profile, quota, requests, views
+from tuki.portal import calendar, changes, estimates, profile, quota, requests, views
 
 app_name = "portal"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("portal/environments/<int:pk>/", changes.environment_detail, name="environment"),
     path("portal/changes/<str:identifier>/", changes.change_detail, name="change"),
     path("portal/changes/<str:identifier>/decide/", changes.change_decide, name="change_decide"),
+    path("portal/calendar/", calendar.calendar_link, name="calendar_link"),
+    path("portal/calendar/link/", calendar.calendar_link_change, name="calendar_link_change"),
+    # Fetched by calendar programs, which cannot log in: the token in the query string is the only key.
+    path("portal/calendar/changes.ics", calendar.change_feed, name="change_feed"),
 ]

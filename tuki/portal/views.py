@@ -16,6 +16,7 @@ from tuki.agreements.models import Agreement, Weekday
 from tuki.catalogue.selectors import published_services
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
+from tuki.portal.changes import changes_ahead
 from tuki.sla.explain import format_duration
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import State, Ticket
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .filter(state__in=[State.RESOLVED, State.CLOSED], resolved_at__gte=recently)
         .order_by("-resolved_at")[:10],
         "agreement": _current_agreement(user),
+        **changes_ahead(user),
     }
     return render(request, "portal/dashboard.html", context)
 
