@@ -10,11 +10,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from tuki.accounts.models import User
 from tuki.agreements.models import Agreement
 from tuki.changes.models import Change
 from tuki.core.scoping import get_visible_or_404, visible_to
+from tuki.core.versioned import Versioned
 from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
 from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, Timer, WorkKind
@@ -199,8 +202,31 @@ def request_time(user: User, ticket: Ticket) -> RequestTime:
     return RequestTime({kind: getattr(row, f"minutes_{kind}") or 0 for kind in WorkKind.values}, estimate)
 
 
+def _load_timer_owners() -> frozenset[int]:
+    return frozenset(Timer.objects.values_list("agent_id", flat=True).distinct())
+
+
+# The agents who have a timer at all. Every request page asks for the agent's timers, and most of the time an agent
+# has none: each process keeps the few ids (one cache lookup, tuki.core.versioned) and asks for the timers themselves
+# only of an agent who has one. Only making or removing a timer changes the set; pausing and resuming do not.
+TIMER_OWNERS: Versioned[frozenset[int]] = Versioned("timer-owners", _load_timer_owners)
+
+
+@receiver(post_save, sender=Timer)
+def _timer_saved(created: bool = False, **kwargs: object) -> None:
+    if created:
+        TIMER_OWNERS.changed()
+
+
+@receiver(post_delete, sender=Timer)
+def _timer_removed(**kwargs: object) -> None:
+    TIMER_OWNERS.changed()
+
+
 def agent_timers(user: User) -> list[Timer]:
     """The agent's timers on any request, with the requests: at most one running."""
+    if user.pk not in TIMER_OWNERS.get():
+        return []
     return list(visible_to(user, Timer).filter(agent=user).select_related("ticket"))
 
 
