@@ -21,9 +21,10 @@ from tuki.core.client_address import client_address
 from tuki.core.forms import add_refusal, refusal_text
 from tuki.core.permissions import manager_required, staff_required
 from tuki.core.redirects import safe_next
-from tuki.core.scoping import get_visible_or_404
+from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.tickets.selectors import ticket_for_action
 from tuki.timesheets.forms import CorrectionForm, EstimateForm, TimeEntryForm, chosen_day
+from tuki.timesheets.invoicing import pending
 from tuki.timesheets.models import TimeEntry
 from tuki.timesheets.selectors import overview, ticket_estimate, ticket_time
 from tuki.timesheets.services import estimate_propose, period_close, time_entry_correct, time_entry_log
@@ -138,13 +139,21 @@ def time_entry_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def quota_overview(request: HttpRequest) -> HttpResponse:
-    """Every customer's maintenance quota in the period holding the chosen day; those past 80 % first."""
+    """Every customer's maintenance quota in the period holding the chosen day, those past 80 % first, with the
+    estimates waiting for the customer and the additional work of periods not yet closed for invoicing."""
     day = period_day(request)
-    rows = overview(day)
+    user = acting_user(request)
+    rows = overview(day, visible_to(user, Agreement))
+    waiting = pending(user, rows, day)
     context = {
         "day": day,
-        "rows": sorted(rows, key=lambda row: (not row.warned, row.agreement.organisation.name)),
+        "rows": [
+            (row, waiting[row.agreement.organisation_id])
+            for row in sorted(rows, key=lambda row: (not row.warned, row.agreement.organisation.name))
+        ],
         "warned_count": sum(1 for row in rows if row.warned),
+        "estimates_count": sum(found.estimates for found in waiting.values()),
+        "unbilled": sum((found.amount for found in waiting.values()), Decimal("0.00")),
     }
     return render(request, "desk/quota.html", context)
 

@@ -1,6 +1,16 @@
 from django.urls import URLPattern, path
 
-from tuki.desk import audit_views, change_views, mail_views, phone, ticket_forms, ticket_views, time_views, views
+from tuki.desk import (
+    audit_views,
+    change_views,
+    invoicing,
+    mail_views,
+    phone,
+    ticket_forms,
+    ticket_views,
+    time_views,
+    views,
+)
 
 app_name = "desk"
 
@@ -46,6 +56,8 @@ urlpatterns = [
     path("time/<int:pk>/correct/", time_views.time_entry_correct_view, name="time_correct"),
     path("quota/", time_views.quota_overview, name="quota"),
     path("quota/<int:pk>/close/", time_views.quota_period_close, name="quota_close"),
+    path("quota/invoicing.csv", invoicing.invoicing_csv, name="invoicing_csv"),
+    path("quota/invoicing.xlsx", invoicing.invoicing_xlsx, name="invoicing_xlsx"),
     path("requests/<str:identifier>/files/<int:attachment_id>/", ticket_views.attachment, name="attachment"),
     path("requests/<str:identifier>/change/new/", change_views.change_new_from_request, name="change_new"),
     path("changes/", change_views.changes, name="changes"),

@@ -149,3 +149,27 @@ def split_problems(percents: Sequence[int]) -> str | None:
     if sum(percents) != 100:
         return "sum"
     return None
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """``total`` whole units (minutes or cents) shared in proportion to positive ``weights``, so that the shares
+    add up to ``total`` exactly: each share gets its whole part, and the units left over go one each to the
+    largest remainders, the earlier weight first on a tie (the largest remainder method). A negative total (a
+    late correction) is shared as its size and keeps its sign. Without weights nothing can be shared: []."""
+    if not weights or sum(weights) <= 0:
+        return []
+    size, sign = abs(total), -1 if total < 0 else 1
+    whole = sum(weights)
+    shares = [size * weight // whole for weight in weights]
+    remainders = [size * weight % whole for weight in weights]
+    for index in sorted(range(len(weights)), key=lambda i: -remainders[i])[: size - sum(shares)]:
+        shares[index] += 1
+    return [sign * share for share in shares]
+
+
+def cents(amount: Decimal) -> int:
+    return int((amount / CENT).to_integral_value())
+
+
+def euros(cents_: int) -> Decimal:
+    return (Decimal(cents_) * CENT).quantize(CENT)
