@@ -17,6 +17,7 @@ from tuki.accounts.services import contact_create, organisation_create
 from tuki.agreements.services import agreement_save
 from tuki.tickets.services import ticket_create
 from tuki.timesheets import ledger
+from tuki.timesheets.selectors import agreement_balances, overview
 from tuki.timesheets.services import estimate_approve, estimate_propose, period_close, time_entry_log
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,43 @@ def test_contacts_do_not_reach_the_overview(client: Any, anna: Any, bertil: Any,
     for person in (anna, bertil):
         client.force_login(person)
         assert client.get(PAGE).status_code == 404
+
+
+def test_carried_hours_from_closed_periods_match_the_ledger_cold_and_warm(
+    manager: Any, agent: Any, agreement_a: Any, request_a: Any
+) -> None:
+    """The overview reads closed periods' sums from the cache; the balances stay those of the full ledger."""
+    agreement = agreement_save(
+        actor=manager,
+        agreement=agreement_a,
+        organisation=agreement_a.organisation,
+        service_calendar=agreement_a.service_calendar,
+        includes_on_call=True,
+        on_call_calendar=agreement_a.on_call_calendar,
+        targets=TARGETS,
+        valid_from=date(2025, 1, 1),
+        quota_hours=20,
+        hourly_rate=95,
+        carry_over="capped",
+        carry_over_cap_hours=5,
+    )
+    for day, minutes in [(date(2027, 1, 5), 600), (date(2027, 2, 5), 750), (date(2027, 2, 6), 750)]:
+        time_entry_log(actor=agent, ticket=request_a, day=day, minutes=minutes, kind="maintenance", now=NOW)
+    time_entry_log(actor=agent, ticket=request_a, day=date(2027, 3, 5), minutes=300, kind="maintenance", now=NOW)
+
+    def both(day: date) -> tuple[Any, Any]:
+        shown = next(s for s in overview(day) if s.agreement.pk == agreement.pk)
+        return shown.balance, agreement_balances(agreement, day)[-1]
+
+    for period in ledger.periods_between(date(2025, 1, 1), date(2027, 1, 1), "month"):
+        period_close(actor=manager, agreement=agreement, period_start=period.start, now=NOW)
+    for day in (DAY, DAY, date(2027, 2, 10), date(2026, 12, 1)):  # cold, warm, an open and a closed period
+        shown, full = both(day)
+        assert shown == full
+    assert both(DAY)[0].carried_in == 0  # February used 25 h of 20 + 5 carried from January
+    assert both(date(2027, 2, 10))[0].carried_in == 300
+    period_close(actor=manager, agreement=agreement, period_start=date(2027, 2, 1), now=NOW)
+    shown, full = both(DAY)
+    assert shown == full
+    summary = next(s for s in overview(date(2027, 2, 10)) if s.agreement.pk == agreement.pk)
+    assert (summary.closed, summary.first_open) == (True, date(2027, 3, 1))

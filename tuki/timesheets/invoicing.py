@@ -31,8 +31,7 @@ from tuki.agreements.models import Agreement
 from tuki.core.scoping import visible_to
 from tuki.timesheets import ledger
 from tuki.timesheets.models import CostShare, Estimate, EstimateState, TimeEntry, WorkKind
-from tuki.timesheets.selectors import PeriodSummary, closed_pairs, overview
-from tuki.timesheets.terms import first_period
+from tuki.timesheets.selectors import PeriodSummary, overview
 
 KIND_ORDER = [WorkKind.HELP_DESK.value, WorkKind.MAINTENANCE.value, WorkKind.ADDITIONAL.value]
 
@@ -196,11 +195,6 @@ def _line_order(line: InvoiceLine) -> tuple[str, int, int, str, int, bool]:
     )
 
 
-def _first_open(agreement: Agreement, closed: set[tuple[int, date]], day: date) -> date:
-    periods = ledger.periods_between(first_period(agreement).start, day, agreement.quota_period)
-    return next((p.start for p in periods if (agreement.pk, p.start) not in closed), day)
-
-
 @dataclass(frozen=True)
 class Pending:
     """A customer's estimates waiting for approval, and additional work in periods not yet closed."""
@@ -213,27 +207,22 @@ class Pending:
 
 def pending(user: User, summaries: Iterable[PeriodSummary], day: date) -> dict[int, Pending]:
     """For each customer of ``summaries`` (by organisation id): estimates waiting for a customer manager, and the
-    additional work of its agreement in periods up to ``day`` that are not closed for invoicing. Three queries;
-    the entries are read from the earliest period still open, as managers close periods in order."""
+    additional work of its agreement in periods up to ``day`` that are not closed for invoicing. Two queries; the
+    entries are read from the earliest period still open (periods close in order)."""
     summaries = list(summaries)
     agreements = {s.agreement.pk: s.agreement for s in summaries}
     if not agreements:
         return {}
-    closed = closed_pairs(agreements.values())
+    first_open = {s.agreement.pk: s.first_open or s.balance.period.start for s in summaries}
     waiting: QuerySet[Estimate] = visible_to(user, Estimate).filter(
         state=EstimateState.PROPOSED, ticket__organisation_id__in=[a.organisation_id for a in agreements.values()]
     )
-    estimates = {
-        row["ticket__organisation_id"]: (row["count"], row["amount"])
-        for row in waiting.values("ticket__organisation_id")
-        .annotate(count=Count("pk"), amount=Sum("amount"))
-        .order_by()
-    }
-    first_open = min(_first_open(agreement, closed, day) for agreement in agreements.values())
+    per_customer = waiting.values("ticket__organisation_id").annotate(count=Count("pk"), amount=Sum("amount"))
+    estimates = {row["ticket__organisation_id"]: (row["count"], row["amount"]) for row in per_customer.order_by()}
     rows = (
         visible_to(user, TimeEntry)
-        .filter(kind=WorkKind.ADDITIONAL, agreement_id__in=list(agreements), period_start__gte=first_open)
-        .filter(period_start__lte=day)
+        .filter(kind=WorkKind.ADDITIONAL, agreement_id__in=list(agreements))
+        .filter(period_start__gte=min(first_open.values()), period_start__lte=day)
         .values("agreement_id", "period_start", "ticket_id", "late")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -241,8 +230,8 @@ def pending(user: User, summaries: Iterable[PeriodSummary], day: date) -> dict[i
     minutes: dict[int, int] = defaultdict(int)
     cents: dict[int, int] = defaultdict(int)
     for row in rows:
-        if (row["agreement_id"], row["period_start"]) in closed:
-            continue
+        if row["period_start"] < first_open[row["agreement_id"]]:
+            continue  # closed for invoicing: invoiced
         agreement = agreements[row["agreement_id"]]
         minutes[agreement.organisation_id] += row["total"]
         cents[agreement.organisation_id] += ledger.cents(ledger.line_amount(row["total"], agreement.hourly_rate))

@@ -4,22 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timesheets', '0002_estimates'),
+        ("timesheets", "0002_estimates"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='timeentry',
-            name='time_entry_ledger',
+            model_name="timeentry",
+            name="time_entry_ledger",
         ),
         migrations.AddIndex(
-            model_name='timeentry',
-            index=models.Index(fields=['agreement', 'period_start', 'kind', 'minutes'], name='time_entry_ledger_sums'),
+            model_name="timeentry",
+            index=models.Index(fields=["agreement", "period_start", "kind", "minutes"], name="time_entry_ledger_sums"),
         ),
         migrations.AddIndex(
-            model_name='timeentry',
-            index=models.Index(condition=models.Q(('kind', 'additional')), fields=['agreement', 'period_start', 'ticket', 'late', 'minutes'], name='time_entry_additional'),
+            model_name="timeentry",
+            index=models.Index(
+                condition=models.Q(("kind", "additional")),
+                fields=["agreement", "period_start", "ticket", "late", "minutes"],
+                name="time_entry_additional",
+            ),
         ),
     ]
