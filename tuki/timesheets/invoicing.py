@@ -24,11 +24,12 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Count, QuerySet, Sum
 
 from tuki.accounts.models import BusinessUnit, Organisation, User
 from tuki.agreements.models import Agreement
 from tuki.core.scoping import visible_to
+from tuki.tickets.models import Ticket
 from tuki.timesheets import ledger
 from tuki.timesheets.models import CostShare, Estimate, EstimateState, TimeEntry, WorkKind
 from tuki.timesheets.selectors import PeriodSummary, overview
@@ -77,25 +78,25 @@ class _Row(NamedTuple):
 
 
 def _entry_rows(user: User, summaries: list[PeriodSummary]) -> list[_Row]:
-    """Minutes per agreement, period, request's business unit, kind and lateness, and per request for additional
-    work: one aggregate query over the entries of the chosen periods."""
+    """Minutes per agreement, period, request, kind and lateness of the chosen periods, read from the ledger's
+    covering index (one aggregate query), and the requests' business units (one more)."""
     starts = {s.agreement.pk: s.balance.period.start for s in summaries}
-    additional_request = Case(
-        When(kind=WorkKind.ADDITIONAL, then=F("ticket_id")), default=Value(None), output_field=IntegerField()
-    )
-    rows = (
-        visible_to(user, TimeEntry)
+    rows = [
+        row
+        for row in visible_to(user, TimeEntry)
         .filter(agreement_id__in=list(starts), period_start__in=set(starts.values()))
-        .annotate(request=additional_request)
-        .values("agreement_id", "period_start", "kind", "late", "ticket__business_unit_id", "request")
+        .values_list("agreement_id", "period_start", "kind", "late", "ticket_id")
         .annotate(total=Sum("minutes"))
         .order_by()
-    )
-    return [
-        _Row(r["agreement_id"], r["ticket__business_unit_id"], r["kind"], r["late"], r["request"], r["total"])
-        for r in rows
-        if starts[r["agreement_id"]] == r["period_start"]
+        if starts[row[0]] == row[1]
     ]
+    units = dict(Ticket.objects.filter(pk__in={row[4] for row in rows}).values_list("pk", "business_unit_id"))
+    merged: dict[tuple[int, int | None, str, bool, int | None], int] = defaultdict(int)
+    for agreement_id, _start, kind, late, ticket_id, total in rows:
+        # Additional work is split per request; the other kinds add up per business unit.
+        request = ticket_id if kind == WorkKind.ADDITIONAL else None
+        merged[(agreement_id, units.get(ticket_id), kind, late, request)] += total
+    return [_Row(*key, minutes) for key, minutes in merged.items()]
 
 
 def _shares(request_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
@@ -147,7 +148,7 @@ class Invoicing:
 
 def invoicing(user: User, day: date, organisation_id: int | None = None) -> Invoicing:
     """The lines to invoice of every customer's period holding ``day`` that ``user`` may see (one customer's,
-    given ``organisation_id``), by customer, business unit and kind: six queries in all."""
+    given ``organisation_id``), by customer, business unit and kind: seven queries in all."""
     among = visible_to(user, Agreement)
     if organisation_id is not None:
         among = among.filter(organisation_id=organisation_id)

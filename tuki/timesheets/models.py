@@ -61,8 +61,11 @@ class TimeEntry(AppendOnly):
     class Meta:
         ordering = ["day", "created_at", "pk"]
         indexes = [
-            # The ledger's sums read the minutes from the index alone, without visiting the rows.
-            models.Index(fields=["agreement", "period_start", "kind", "minutes"], name="time_entry_ledger_sums"),
+            # The ledger's sums and the invoicing export read a period's entries from the index alone, without
+            # visiting the rows.
+            models.Index(
+                fields=["agreement", "period_start", "kind", "late", "ticket", "minutes"], name="time_entry_ledger_sums"
+            ),
             # Additional work still to invoice: a small part of the entries, found without reading the rest.
             models.Index(
                 fields=["agreement", "period_start", "ticket", "late", "minutes"],

@@ -15,7 +15,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="timeentry",
-            index=models.Index(fields=["agreement", "period_start", "kind", "minutes"], name="time_entry_ledger_sums"),
+            index=models.Index(
+                fields=["agreement", "period_start", "kind", "late", "ticket", "minutes"],
+                name="time_entry_ledger_sums",
+            ),
         ),
         migrations.AddIndex(
             model_name="timeentry",
