@@ -83,7 +83,7 @@ def agreements_in_force(day: date, among: QuerySet[Agreement] | None = None) -> 
     if among is not None:
         agreements = agreements.filter(pk__in=among.values("pk"))
     latest: dict[int, Agreement] = {}
-    for agreement in agreements.select_related("organisation", "service_calendar"):
+    for agreement in agreements.select_related("organisation"):
         current = latest.get(agreement.organisation_id)
         if current is None or agreement.valid_from > current.valid_from:
             latest[agreement.organisation_id] = agreement
