@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from tuki.core.spreadsheets import FORMULA_STARTS, safe_cell
+from tuki.core.spreadsheets import FORMULA_STARTS, Sheet, safe_cell, xlsx_bytes
 from tuki.environments.models import Environment
 from tuki.tickets.services import ticket_create
 
@@ -56,3 +59,20 @@ def test_every_export_writes_through_the_guard() -> None:
         if path.name != "spreadsheets.py" and writers.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_plain_numbers_stay_numbers() -> None:
+    """A late correction's negative hours import as numbers; anything more than a number is still guarded."""
+    assert [safe_cell(value) for value in ("-1.50", "-0:30", "-12", Decimal("-3.25"))] == [
+        "-1.50",
+        "-0:30",
+        "-12",
+        "-3.25",
+    ]
+    assert safe_cell("-1+1") == "'-1+1" and safe_cell("-2:30+cmd") == "'-2:30+cmd"
+
+
+def test_xlsx_text_is_never_a_formula() -> None:
+    content = xlsx_bytes([Sheet("s", ["name", "amount", "day"], [[HOSTILE, Decimal("-1.50"), date(2027, 3, 1)]])])
+    row = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(content))["s"][2]]
+    assert row[0] == "'" + HOSTILE and row[1] == -1.5 and row[2].date() == date(2027, 3, 1)

@@ -28,13 +28,14 @@ DAY = date(2027, 3, 17)
 RATE = Decimal("95.00")
 
 
-def test_a_share_is_rounded_once_and_totals_add_the_rounded_shares() -> None:
+def test_a_line_is_rounded_once_and_its_shares_add_up_to_it() -> None:
     lines = [ledger.CostLine(7, RATE, {1: 33, 2: 67}), ledger.CostLine(90, RATE, {1: 100})]
     costs = ledger.costs_by_unit(lines)
-    # 7 min at 95 €/h is 11.083 €: 33 % of it is 3.6575, 67 % is 7.4258; each share is rounded on its own.
-    assert costs[1] == ledger.UnitCost(Decimal("2.31") + 90, Decimal("3.66") + Decimal("142.50"))
-    assert costs[2] == ledger.UnitCost(Decimal("4.69"), Decimal("7.43"))
-    assert ledger.share_amount(90, 100, RATE) == ledger.line_amount(90, RATE)
+    # 7 min at 95 €/h is 11.083 €, rounded once to 11.08: 67 % of 1,108 cents is 742.36, 33 % is 365.64, and the
+    # cent left over goes to the larger remainder; the 7 minutes likewise (4.69 and 2.31: 5 and 2).
+    assert costs[1] == ledger.UnitCost(Decimal(2 + 90), Decimal("3.66") + Decimal("142.50"))
+    assert costs[2] == ledger.UnitCost(Decimal(5), Decimal("7.42"))
+    assert costs[1].amount + costs[2].amount == ledger.line_amount(7, RATE) + ledger.line_amount(90, RATE)
 
 
 @given(
@@ -45,7 +46,7 @@ def test_a_share_is_rounded_once_and_totals_add_the_rounded_shares() -> None:
 def test_the_minutes_of_the_shares_add_up_to_the_line(minutes: int, rate: Decimal, first: int) -> None:
     costs = ledger.costs_by_unit([ledger.CostLine(minutes, rate, {1: first, 2: 100 - first})])
     assert costs[1].minutes + costs[2].minutes == minutes
-    assert abs(costs[1].amount + costs[2].amount - ledger.line_amount(minutes, rate)) <= Decimal("0.01")
+    assert costs[1].amount + costs[2].amount == ledger.line_amount(minutes, rate)
 
 
 pages = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,7 +91,7 @@ def change_detail(
 
 @staff_required
 @require_POST
-def change_edit(request: HttpRequest, identifier: str) -> HttpResponse:
+def change_edit(request: HttpRequest, identifier: str) -> HttpResponseBase:
     user = acting_user(request)
     change = change_get(user, identifier)
     form = ChangeEditForm(request.POST, user=user, change=change)
@@ -107,7 +108,7 @@ def change_edit(request: HttpRequest, identifier: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def change_time_log(request: HttpRequest, identifier: str) -> HttpResponse:
+def change_time_log(request: HttpRequest, identifier: str) -> HttpResponseBase:
     """Time on a change counts like time on a request: the kind of work decides quota or additional."""
     user = acting_user(request)
     change = change_get(user, identifier)

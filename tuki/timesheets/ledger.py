@@ -167,19 +167,49 @@ class UnitCost:
     amount: Decimal
 
 
-def share_amount(minutes: int, percent: int, hourly_rate: Decimal) -> Decimal:
-    """The euros of one unit's share of one request's work: rounded once, half up to the cent, from the exact
-    product. At 100 % it is :func:`line_amount`."""
-    return (Decimal(minutes) * hourly_rate * percent / 6000).quantize(CENT, rounding=ROUND_HALF_UP)
+def split_line(line: CostLine) -> list[tuple[int | None, int, int]]:
+    """One request's additional work shared between business units: ``(unit, minutes, cents)`` per unit. The line
+    is priced once (:func:`line_amount`), and its cents and minutes are shared by the split's percentages in whole
+    units (:func:`allocate`), largest share first, so that the parts add up to the line exactly. The invoicing
+    export and the customer's page share lines this one way and agree to the cent."""
+    split = sorted(line.split.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))
+    percents = [percent for _unit, percent in split]
+    cents_ = allocate(cents(line_amount(line.minutes, line.hourly_rate)), percents)
+    minutes = allocate(line.minutes, percents)
+    return [(unit, share, amount) for (unit, _p), share, amount in zip(split, minutes, cents_, strict=True)]
 
 
 def costs_by_unit(lines: Iterable[CostLine]) -> dict[int | None, UnitCost]:
-    """Each business unit's minutes and euros: the sums of its shares of the lines. Each share (a request and a
-    unit) is one rounded line, so a unit's total, and the total of all units, add up the rounded shares exactly."""
-    minutes: dict[int | None, Decimal] = {}
-    amounts: dict[int | None, Decimal] = {}
+    """Each business unit's minutes and euros: the sums of its shares of the lines (:func:`split_line`), so a unit's
+    total, and the total of all units, add up the lines exactly."""
+    minutes: dict[int | None, int] = {}
+    amounts: dict[int | None, int] = {}
     for line in lines:
-        for unit, percent in line.split.items():
-            minutes[unit] = minutes.get(unit, Decimal(0)) + Decimal(line.minutes) * percent / 100
-            amounts[unit] = amounts.get(unit, Decimal(0)) + share_amount(line.minutes, percent, line.hourly_rate)
-    return {unit: UnitCost(minutes[unit], amounts[unit]) for unit in minutes}
+        for unit, share, amount in split_line(line):
+            minutes[unit] = minutes.get(unit, 0) + share
+            amounts[unit] = amounts.get(unit, 0) + amount
+    return {unit: UnitCost(Decimal(minutes[unit]), euros(amounts[unit])) for unit in minutes}
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """``total`` whole units (minutes or cents) shared in proportion to positive ``weights``, so that the shares
+    add up to ``total`` exactly: each share gets its whole part, and the units left over go one each to the
+    largest remainders, the earlier weight first on a tie (the largest remainder method). A negative total (a
+    late correction) is shared as its size and keeps its sign. Without weights nothing can be shared: []."""
+    if not weights or sum(weights) <= 0:
+        return []
+    size, sign = abs(total), -1 if total < 0 else 1
+    whole = sum(weights)
+    shares = [size * weight // whole for weight in weights]
+    remainders = [size * weight % whole for weight in weights]
+    for index in sorted(range(len(weights)), key=lambda i: -remainders[i])[: size - sum(shares)]:
+        shares[index] += 1
+    return [sign * share for share in shares]
+
+
+def cents(amount: Decimal) -> int:
+    return int((amount / CENT).to_integral_value())
+
+
+def euros(cents_: int) -> Decimal:
+    return (Decimal(cents_) * CENT).quantize(CENT)

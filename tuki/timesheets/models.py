@@ -71,7 +71,18 @@ class TimeEntry(AppendOnly):
     class Meta:
         ordering = ["day", "created_at", "pk"]
         indexes = [
-            models.Index(fields=["agreement", "period_start", "kind"], name="time_entry_ledger"),
+            # The ledger's sums and the invoicing export read a period's entries from the index alone, without
+            # visiting the rows.
+            models.Index(
+                fields=["agreement", "period_start", "kind", "late", "ticket", "billed_request", "minutes"],
+                name="time_entry_ledger_sums",
+            ),
+            # Additional work still to invoice: a small part of the entries, found without reading the rest.
+            models.Index(
+                fields=["agreement", "period_start", "ticket", "late", "minutes"],
+                condition=Q(kind="additional"),
+                name="time_entry_additional",
+            ),
             models.Index(fields=["organisation", "period_start"], name="time_entry_customer_period"),
             models.Index(fields=["ticket", "day"], name="time_entry_ticket_day"),
             models.Index(fields=["change", "day"], name="time_entry_change_day"),

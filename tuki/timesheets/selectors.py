@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -40,6 +41,12 @@ def _sums(agreement_ids: Iterable[int], through: date) -> dict[int, dict[date, d
 
 def _balances(agreement: Agreement, through: date, sums: dict[date, dict[str, int]]) -> list[ledger.Balance]:
     periods = ledger.periods_between(first_period(agreement).start, through, agreement.quota_period)
+    return _balances_of(agreement, periods, sums)
+
+
+def _balances_of(
+    agreement: Agreement, periods: list[ledger.Period], sums: dict[date, dict[str, int]]
+) -> list[ledger.Balance]:
     used = {start: by_kind.get(WorkKind.MAINTENANCE, 0) for start, by_kind in sums.items()}
     return ledger.balances(periods=periods, quota=quota_minutes(agreement), carry_cap=carry_cap(agreement), used=used)
 
@@ -52,6 +59,8 @@ class PeriodSummary:
     balance: ledger.Balance
     minutes: dict[str, int]
     closed: bool
+    # The agreement's first period not yet closed for invoicing (periods close in order); set by the overview.
+    first_open: date | None = None
 
     @property
     def warned(self) -> bool:
@@ -73,24 +82,92 @@ def agreement_balances(agreement: Agreement, through: date) -> list[ledger.Balan
     return _balances(agreement, period.start, _sums([agreement.pk], period.start).get(agreement.pk, {}))
 
 
-def overview(day: date) -> list[PeriodSummary]:
-    """Every customer's agreement in force on ``day``, with the period holding it: three queries in all."""
-    agreements = list(Agreement.objects.in_force(day).select_related("organisation", "service_calendar"))
+def agreements_in_force(day: date, among: QuerySet[Agreement] | None = None) -> list[Agreement]:
+    """The agreement that governs each customer on ``day`` (the latest-starting one in force), by customer name."""
+    agreements = Agreement.objects.in_force(day)
+    if among is not None:
+        agreements = agreements.filter(pk__in=among.values("pk"))
     latest: dict[int, Agreement] = {}
-    for agreement in agreements:  # the latest-starting agreement of a customer governs
+    for agreement in agreements.select_related("organisation"):
         current = latest.get(agreement.organisation_id)
         if current is None or agreement.valid_from > current.valid_from:
             latest[agreement.organisation_id] = agreement
-    chosen = sorted(latest.values(), key=lambda a: a.organisation.name)
-    sums = _sums([a.pk for a in chosen], day) if chosen else {}
+    return sorted(latest.values(), key=lambda a: a.organisation.name)
+
+
+def _last_closed(agreements: list[Agreement]) -> dict[int, tuple[date, int]]:
+    """Per agreement, the start of its last closed period and the newest closing's id. Periods close in order, so
+    every period up to that start is closed too."""
+    rows = (
+        ClosedPeriod.objects.filter(agreement__in=agreements)
+        .values("agreement_id")
+        .annotate(last=Max("start"), newest=Max("pk"))
+        .order_by()
+    )
+    return {row["agreement_id"]: (row["last"], row["newest"]) for row in rows}
+
+
+def _closed_sums(
+    agreements: list[Agreement], last: dict[int, tuple[date, int]]
+) -> dict[int, dict[date, dict[str, int]]]:
+    """The sums of the closed periods of these agreements (those that carry hours over need their history).
+
+    A closed period's entries never change (a late correction goes into the next open period), so its sums are
+    kept in the cache under the last closing: closing another period makes a new key, and only a cold cache
+    costs a query."""
+    keys = {a.pk: f"timesheets:closed-sums:{a.pk}:{last[a.pk][1]}:{last[a.pk][0]}" for a in agreements if a.pk in last}
+    cached = cache.get_many(list(keys.values()))
+    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        condition = Q(pk__in=[])
+        for pk in missing:
+            condition |= Q(agreement_id=pk, period_start__lte=last[pk][0])
+        fresh: dict[int, dict[date, dict[str, int]]] = {pk: {} for pk in missing}
+        rows = TimeEntry.objects.filter(condition).values("agreement_id", "period_start", "kind")
+        for row in rows.annotate(total=Sum("minutes")).order_by():
+            fresh[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
+        cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
+        found |= fresh
+    return found
+
+
+def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[PeriodSummary]:
+    """Every customer's agreement in force on ``day`` (of ``among``, when given), with the period holding it: three
+    queries in all, whatever the number of customers and entries, and a fourth when the cache is cold.
+
+    Only open periods are summed from the entries: the chosen period, and for an agreement that carries unused
+    hours over, every open period before it too; the closed ones' sums come from :func:`_closed_sums`."""
+    chosen = agreements_in_force(day, among)
+    if not chosen:
+        return []
     starts = {a.pk: period_of(a, day).start for a in chosen}
-    closed = set(ClosedPeriod.objects.filter(agreement__in=chosen).values_list("agreement_id", "start"))
+    last = _last_closed(chosen)
+    first_open = {a.pk: period_of(a, last[a.pk][0]).end if a.pk in last else first_period(a).start for a in chosen}
+    carrying = [a for a in chosen if carry_cap(a) is not None]
+    sums = {pk: dict(history) for pk, history in _closed_sums(carrying, last).items()}
+    # The periods read from the entries, per agreement: from ``since`` up to the chosen one.
+    since = {a.pk: starts[a.pk] for a in chosen} | {a.pk: first_open[a.pk] for a in carrying}
+    rows = TimeEntry.objects.filter(
+        agreement_id__in=list(starts),
+        period_start__gte=min(min(since[pk], starts[pk]) for pk in starts),
+        period_start__lte=day,
+    ).values("agreement_id", "period_start", "kind")
+    for row in rows.annotate(total=Sum("minutes")).order_by():
+        pk, start = row["agreement_id"], row["period_start"]
+        if since[pk] <= start <= starts[pk]:
+            sums.setdefault(pk, {}).setdefault(start, {})[row["kind"]] = row["total"] or 0
     summaries = []
     for agreement in chosen:
         own = sums.get(agreement.pk, {})
-        balance = _balances(agreement, starts[agreement.pk], own)[-1]
-        is_closed = (agreement.pk, starts[agreement.pk]) in closed
-        summaries.append(PeriodSummary(agreement, balance, own.get(starts[agreement.pk], {}), is_closed))
+        start = starts[agreement.pk]
+        # Where unused hours lapse, a period's balance is its own alone: the periods before it need no reckoning.
+        if carry_cap(agreement) is None:
+            balance = _balances_of(agreement, [period_of(agreement, day)], own)[-1]
+        else:
+            balance = _balances(agreement, start, own)[-1]
+        closed = start < first_open[agreement.pk]
+        summaries.append(PeriodSummary(agreement, balance, own.get(start, {}), closed, first_open[agreement.pk]))
     return summaries
 
 
@@ -253,29 +330,26 @@ class PeriodCosts:
 
 def period_costs(user: User, agreement: Agreement, period_start: date) -> PeriodCosts:
     """The additional work of the requests ``user`` may see, counted in one period, by business unit: each request's
-    minutes at its estimate's hourly rate (the agreement's where it has none, as for work a supplier manager logged
-    without one), split as the customer manager decided, or all on the request's own unit. Two queries."""
+    minutes (and apart from them, its late corrections) priced at the agreement's hourly rate and split as the
+    customer manager decided, or all on the request's own unit, exactly as the invoicing export does
+    (:func:`ledger.split_line`). Two queries."""
     worked = (
         visible_to(user, TimeEntry)
         .filter(agreement=agreement, period_start=period_start, kind=WorkKind.ADDITIONAL)
-        .values("billed_request_id", "billed_request__business_unit_id", "billed_request__business_unit__name")
+        .values("billed_request_id", "billed_request__business_unit_id", "billed_request__business_unit__name", "late")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
     rows = [row for row in worked if row["total"]]
     names: dict[int | None, str] = {None: ""}
-    rates: dict[int, Decimal] = {}
     splits: dict[int, dict[int | None, int]] = defaultdict(dict)
     if rows:
         estimates = (
             visible_to(user, Estimate)
             .filter(ticket_id__in=[row["billed_request_id"] for row in rows])
-            .values(
-                "ticket_id", "hourly_rate", "shares__business_unit_id", "shares__business_unit__name", "shares__percent"
-            )
+            .values("ticket_id", "shares__business_unit_id", "shares__business_unit__name", "shares__percent")
         )
         for share in estimates:
-            rates[share["ticket_id"]] = share["hourly_rate"]
             unit = share["shares__business_unit_id"]
             if unit is not None:
                 splits[share["ticket_id"]][unit] = share["shares__percent"]
@@ -285,7 +359,7 @@ def period_costs(user: User, agreement: Agreement, period_start: date) -> Period
         ticket_id, own_unit = row["billed_request_id"], row["billed_request__business_unit_id"]
         names.setdefault(own_unit, row["billed_request__business_unit__name"] or "")
         split = splits.get(ticket_id) or {own_unit: 100}
-        lines.append(ledger.CostLine(row["total"], rates.get(ticket_id, agreement.hourly_rate), split))
+        lines.append(ledger.CostLine(row["total"], agreement.hourly_rate, split))
     by_unit = ledger.costs_by_unit(lines)
     units = [
         UnitCostRow(names[unit], int(cost.minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP)), cost.amount)
