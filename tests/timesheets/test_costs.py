@@ -217,3 +217,17 @@ def test_the_page_costs_the_same_queries_however_many_entries(
         estimate_propose(actor=agent, ticket=ticket, basis="hours", minutes=60, description="Arvio")
     time_entry_log(actor=agent, ticket=request_a, day=DAY, minutes=30, kind="additional")
     assert count() == few
+
+
+@pages
+def test_a_busy_period_lists_its_entries_a_page_at_a_time_and_sums_them_all(
+    client: Any, agent: Any, anna: Any, request_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(105):
+        time_entry_log(actor=agent, ticket=request_a, day=DAY, minutes=1, kind="help_desk", description=f"Työ {number}")
+    client.force_login(anna)
+    first = client.get("/portal/quota/").content.decode()
+    assert first.count("<td>Työ ") == 100 and "page=2" in first and "Työ 0<" in first
+    second = client.get("/portal/quota/?period=2027-03-17&page=2").content.decode()
+    assert second.count("<td>Työ ") == 5 and "Työ 104<" in second and "page=1" in second
+    assert "1 h 45 min" in first and "1 h 45 min" in second  # the help desk time of all 105 entries

@@ -19,17 +19,22 @@ from django.utils import timezone
 
 from tuki.accounts.auth import acting_user
 from tuki.agreements.models import Agreement
+from tuki.core.pages import page_number, page_rows
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.timesheets.forms import chosen_day
 from tuki.timesheets.selectors import (
     estimates_waiting,
-    minutes_by_kind,
     period_costs,
     period_entries,
+    period_minutes_by_kind,
     period_summary,
     periods_to_choose,
 )
+
+
+# A busy month holds hundreds of entries; the page shows them a page at a time, the sums come from all of them.
+PAGE_SIZE = 100
 
 
 @contact_required
@@ -45,11 +50,15 @@ def quota(request: HttpRequest) -> HttpResponse:
         summary = period_summary(agreement, day)
         balance = summary.balance
         end = balance.period.end
-        entries = list(period_entries(user, agreement, balance.period.start))
+        page = page_number(request.GET.get("page", ""), last=10_000)
+        entries, has_next = page_rows(period_entries(user, agreement, balance.period.start), page, PAGE_SIZE)
         context |= {
             "summary": summary,
             "entries": entries,
-            "seen_minutes": minutes_by_kind(entries),
+            "page": page,
+            "has_next": has_next,
+            "day": day,
+            "seen_minutes": period_minutes_by_kind(user, agreement, balance.period.start),
             "costs": period_costs(user, agreement, balance.period.start),
             "periods": periods_to_choose(agreement, today),
             "last_day": end - timedelta(days=1),

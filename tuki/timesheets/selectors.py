@@ -181,6 +181,21 @@ def period_entries(user: User, agreement: Agreement, period_start: date) -> Quer
     return visible_to(user, entries).select_related("ticket", "change", "author").order_by("day", "created_at", "pk")
 
 
+def period_minutes_by_kind(user: User, agreement: Agreement, period_start: date) -> dict[str, int]:
+    """The minutes of each kind in the entries of one period that ``user`` may see (corrections included): one
+    aggregate, however many entries."""
+    totals = dict.fromkeys(WorkKind.values, 0)
+    rows = (
+        visible_to(user, TimeEntry.objects.filter(agreement=agreement, period_start=period_start))
+        .values("kind")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    for row in rows:
+        totals[row["kind"]] = row["total"] or 0
+    return totals
+
+
 def ticket_time(user: User, ticket: Ticket) -> tuple[list[TimeEntry], dict[str, int]]:
     """A request's entries that ``user`` may see, and their minutes by kind (corrections included)."""
     return _with_totals(visible_to(user, TimeEntry).filter(ticket=ticket))
