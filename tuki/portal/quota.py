@@ -32,7 +32,6 @@ from tuki.timesheets.selectors import (
     periods_to_choose,
 )
 
-
 # A busy month holds hundreds of entries; the page shows them a page at a time, the sums come from all of them.
 PAGE_SIZE = 100
 
