@@ -35,6 +35,8 @@ LAYERS: list[list[str]] = [
     ["tuki.accounts", "tuki.catalogue"],
     # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
     ["tuki.audit"],
+    # Text analysis and the index formats of both databases: used by the domains, knows none of them.
+    ["tuki.search"],
     ["tuki.sla.clock"],
     ["tuki.sla.calendar", "tuki.timesheets.ledger"],
     ["tuki.core", "tuki"],

@@ -1,0 +1,114 @@
+"""The index on the database in use: a ``tsvector`` column on PostgreSQL, an FTS5 table on SQLite.
+
+The domains name their column or table; the SQL here takes only names written in our code, and every value
+(terms, queries) as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, Value
+from django.db.models.expressions import Combinable, RawSQL
+
+# FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
+FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class _TsQuery(Func):
+    template = "CAST(%(expressions)s AS tsquery)"
+
+
+class Matches(Func):
+    """``vector @@ query``: true where the stored vector matches the tsquery text."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, column: str, query: str) -> None:
+        super().__init__(F(column), _TsQuery(Value(query)))
+
+
+class Rank(Func):
+    """``ts_rank_cd``: matches close together and in heavy pieces (the subject) count most."""
+
+    function = "ts_rank_cd"
+    output_field = FloatField()
+
+    def __init__(self, column: str, query: str) -> None:
+        super().__init__(F(column), _TsQuery(Value(query)))
+
+
+class _Stored(Func):
+    template = "COALESCE(%(expressions)s, ''::tsvector)"
+    output_field = SearchVectorField()
+
+
+class _TsVector(Func):
+    template = "CAST(%(expressions)s AS tsvector)"
+    output_field = SearchVectorField()
+
+
+class Appended(Func):
+    """The stored vector with a tsvector literal's terms after its own (``||`` shifts their positions)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str, vector: str) -> None:
+        super().__init__(_Stored(F(column)), _TsVector(Value(vector)))
+
+
+def fts_ids(table: str, match: str) -> RawSQL:
+    """The rowids of an FTS5 table's rows that match: for ``pk__in``."""
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])  # noqa: S608, S611 - our name
+
+
+class FtsRank(Func):
+    """bm25 of a row for the match (lower is better), weighted per column; for ordering by relevance."""
+
+    output_field = FloatField()
+
+    def __init__(self, table: str, weights: Sequence[float], match: str, pk: Combinable | None = None) -> None:
+        columns = ", ".join(str(float(w)) for w in weights)
+        self.template = f"(SELECT bm25({table}, {columns}) FROM {table} WHERE {table} MATCH %(expressions)s)"  # noqa: S608
+        self.arg_joiner = f" AND {table}.rowid = "
+        super().__init__(Value(match), pk if pk is not None else F("pk"))
+
+
+def fts_insert(table: str, rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[str]) -> None:
+    """Put the rows (rowid and each column's terms) in the FTS5 table, replacing any under the same rowid."""
+    names = ", ".join(columns)
+    marks = ", ".join(["%s"] * (len(columns) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {table} (rowid, {names}) VALUES ({marks})",  # noqa: S608 - our own names
+            [(rowid, *values) for rowid, values in rows],
+        )
+
+
+def fts_append(table: str, rowid: int, column: str, terms: str) -> None:
+    """Add terms to one column of a row. The row's other terms are re-read by FTS5, never re-analysed."""
+    if not terms:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} || ' ' || %s WHERE rowid = %s",  # noqa: S608 - our names
+            [terms, rowid],
+        )
+
+
+def fts_create(table: str, columns: Sequence[str], schema_editor: Any) -> None:
+    names = ", ".join(columns)
+    schema_editor.execute(
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({names}, tokenize="{FTS5_TOKENIZER}")'
+    )
