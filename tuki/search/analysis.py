@@ -40,7 +40,7 @@ _DIGIT = re.compile(r"\d")
 # Words too common to tell requests apart, as base forms (Finnish) or as written (Swedish, English).
 STOPWORDS: dict[str, frozenset[str]] = {
     "fi": frozenset(
-        "ja olla ei se että kun tai mutta myös niin jo nyt vain joka mikä tämä tuo hän minä me te he sinä kuin "
+        "ja olla se että kun tai mutta myös niin jo nyt vain joka mikä tämä tuo hän minä me te he sinä kuin "
         "jos sekä eli vai kuten koska siis vielä sitten voida ne nämä mitä mutta".split()
     ),
     "sv": frozenset(
@@ -172,8 +172,11 @@ class Analyser:
 
     def _unknown_finnish(self, lower: str) -> WordAnalysis:
         """A word Voikko does not know: a product name, a typo, or a hyphenated word ("vpn-yhteys")."""
-        terms = {lower: None}
-        alternatives: dict[tuple[str, ...], None] = {(lower,): None}
+        # Product names take Finnish endings ("Outlookissa"), and English words are written as they are:
+        # Snowball's Finnish and English stems find those forms.
+        stems = (lower, self._stemmers["fi"].stemWord(lower), self._stemmers["en"].stemWord(lower))
+        terms = dict.fromkeys(stems)
+        alternatives: dict[tuple[str, ...], None] = {(stem,): None for stem in terms}
         pieces = [piece for piece in re.split(r"[-'’]", lower) if piece]
         if len(pieces) > 1:
             parts = [self.word(piece, "fi") for piece in pieces]

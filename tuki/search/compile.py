@@ -15,11 +15,13 @@ MAX_PHRASE_VARIANTS = 16
 NEAR_PER_WORD = 4  # FTS5 keeps a word's terms one after another: how far the next word may stand in a phrase
 
 
-def tsquery(query: Query, weights: str = "") -> str:
-    """The query for ``vector @@ %s::tsquery``; "" when nothing is required."""
+def tsquery(query: Query, weights: str = "", *, any_word: bool = False) -> str:
+    """The query for ``vector @@ %s::tsquery``; "" when nothing is required. ``any_word``: OR, not AND."""
     if not query:
         return ""
-    required = " & ".join(_ts_part(part, weights) for part in query.required)
+    required = (" | " if any_word else " & ").join(_ts_part(part, weights) for part in query.required)
+    if any_word and query.excluded:
+        required = f"({required})"
     excluded = "".join(f" & !{_ts_part(part, weights)}" for part in query.excluded)
     return required + excluded
 
@@ -55,11 +57,11 @@ def _ts_part(part: Part, weights: str) -> str:
     return "(" + out + ")"
 
 
-def fts5(query: Query, columns: tuple[str, ...] = ()) -> str:
-    """The query for ``table MATCH %s``; "" when nothing is required."""
+def fts5(query: Query, columns: tuple[str, ...] = (), *, any_word: bool = False) -> str:
+    """The query for ``table MATCH %s``; "" when nothing is required. ``any_word``: OR, not AND."""
     if not query:
         return ""
-    expression = " AND ".join(_fts_part(part) for part in query.required)
+    expression = (" OR " if any_word else " AND ").join(_fts_part(part) for part in query.required)
     for part in query.excluded:
         expression = f"({expression}) NOT {_fts_part(part)}"
     return "{" + " ".join(columns) + "} : (" + expression + ")" if columns else expression

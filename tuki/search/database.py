@@ -7,12 +7,18 @@ The domains name their column or table; the SQL here takes only names written in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Value
+from django.db.models import BooleanField, F, FloatField, Func, Model, QuerySet, Value
 from django.db.models.expressions import Combinable, RawSQL
+
+from tuki.search.compile import fts5, tsquery
+from tuki.search.query import Query
+
+M = TypeVar("M", bound=Model)
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
@@ -112,3 +118,31 @@ def fts_create(table: str, columns: Sequence[str], schema_editor: Any) -> None:
     schema_editor.execute(
         f'CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({names}, tokenize="{FTS5_TOKENIZER}")'
     )
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where a model's terms are: ``vector`` (its tsvector column) on PostgreSQL, ``table`` (FTS5, one column per
+    weight from A, rowid = the row's primary key) on SQLite; ``bm25`` weighs the FTS5 columns."""
+
+    vector: str
+    table: str
+    columns: tuple[str, ...]
+    bm25: tuple[float, ...]
+
+    def search(self, queryset: QuerySet[M], query: Query, *, weights: str = "", any_word: bool = False) -> QuerySet[M]:
+        """The rows of ``queryset`` that match, annotated with ``search_rank`` (higher is better).
+
+        ``weights`` keeps to the pieces of those weights (the portal: no internal notes); ``any_word`` matches a
+        row with any of the query's words instead of all (suggestions from a long description).
+        """
+        if not query:  # nothing searchable ("%", "-word" alone, only stopwords): nothing found
+            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        if on_postgresql():
+            text = tsquery(query, weights, any_word=any_word)
+            return queryset.filter(Matches(self.vector, text)).annotate(search_rank=Rank(self.vector, text))
+        columns = tuple(self.columns["ABCD".index(w)] for w in weights) if weights else ()
+        match = fts5(query, columns, any_word=any_word)
+        # bm25 is lower for better matches: negated, so that on both databases the best has the highest rank.
+        rank = Func(FtsRank(self.table, self.bm25, match), template="-%(expressions)s", output_field=FloatField())
+        return queryset.filter(pk__in=fts_ids(self.table, match)).annotate(search_rank=rank)

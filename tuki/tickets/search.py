@@ -17,22 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Func, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.safestring import SafeString
 
 from tuki.accounts.models import User
 from tuki.core.scoping import visible_to
-from tuki.search.compile import fts5, tsquery
-from tuki.search.database import (
-    Appended,
-    FtsRank,
-    Matches,
-    Rank,
-    fts_append,
-    fts_ids,
-    fts_insert,
-    on_postgresql,
-)
+from tuki.search.database import Appended, Index, fts_append, fts_insert, on_postgresql
 from tuki.search.documents import Piece, terms_text, tsvector
 from tuki.search.query import Query, identifier_of
 from tuki.search.snippets import snippet
@@ -44,6 +34,7 @@ COLUMN_OF = dict(zip("ABCD", COLUMNS, strict=True))
 PUBLIC_WEIGHTS = "ABC"
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 VECTOR = "search_vector"
+INDEX = Index(VECTOR, TABLE, COLUMNS, BM25_WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -96,15 +87,7 @@ def index_append(ticket_id: int, piece: Piece, update: dict[str, object]) -> Non
 
 def search(queryset: QuerySet[Ticket], query: Query, *, public_only: bool) -> QuerySet[Ticket]:
     """The requests of ``queryset`` that match, annotated with ``search_rank`` (higher is better)."""
-    if not query:
-        return queryset.none()
-    if on_postgresql():
-        text = tsquery(query, PUBLIC_WEIGHTS if public_only else "")
-        return queryset.filter(Matches(VECTOR, text)).annotate(search_rank=Rank(VECTOR, text))
-    match = fts5(query, COLUMNS[:3] if public_only else ())
-    # bm25 is lower for better matches: negated, so that both databases sort the best first.
-    rank = Func(FtsRank(TABLE, BM25_WEIGHTS, match), template="-%(expressions)s")
-    return queryset.filter(pk__in=fts_ids(TABLE, match)).annotate(search_rank=rank)
+    return INDEX.search(queryset, query, weights=PUBLIC_WEIGHTS if public_only else "")
 
 
 # Best match first; among equals the most recent. (The queue tells this order from its own by identity.)
