@@ -54,9 +54,18 @@ STOPWORDS: dict[str, frozenset[str]] = {
 }
 # What marks a text as written in a language: common words, and letters one of them uses.
 _MARKERS: dict[str, frozenset[str]] = {
-    "fi": frozenset("ja on ei että se kun ole tai mutta myös ovat oli voi miten kanssa nyt kiitos hei".split()),
-    "sv": frozenset("och är att det inte som för på med jag vi har kan till av om tack hej".split()),
-    "en": frozenset("the and is are to of not it for on with we have can this that thanks hello".split()),
+    "fi": frozenset(
+        "ja on ei eikä eivät että se kun ole tai mutta myös ovat oli voi miten kanssa nyt kiitos hei jälkeen "
+        "vaikka joten mitä pitää".split()
+    ),
+    "sv": frozenset(
+        "och är att det den inte som för på med jag vi har kan till av om tack hej när efter från går vid "
+        "ett sin sina".split()
+    ),
+    "en": frozenset(
+        "the and is are to of not it for on with we have can this that thanks hello does my was when in "
+        "cannot please".split()
+    ),
 }
 _SNOWBALL = {"fi": "finnish", "sv": "swedish", "en": "english"}
 # Finnish verbs made from nouns ("laskuttaa" from "lasku", "kopioida" from "kopio"): the noun is looked up too,
@@ -145,7 +154,7 @@ class Analyser:
         stem = self._stemmers.get(language, self._stemmers["en"]).stemWord(lower)
         if stem in STOPWORDS.get(language, ()):
             return _NOTHING
-        return WordAnalysis((stem,), ((stem,),))
+        return _with_pieces(WordAnalysis((stem,), ((stem,),)), lower, language, self.word)
 
     def _finnish(self, token: str, lower: str) -> WordAnalysis:
         with self._lock:
@@ -161,9 +170,15 @@ class Analyser:
             parts, roots = _structure(analysis.get("WORDBASES", ""), base)
             terms[base] = None
             alternatives[(base,)] = None
+            if "-" in base:  # "PDF-tiedosto": Voikko knows it whole; "pdf" and "tiedosto" should find it too
+                pieces = _with_pieces(_NOTHING, base, "fi", self.word)
+                terms.update(dict.fromkeys(pieces.terms))
+                alternatives.update(dict.fromkeys(pieces.alternatives))
             if len(parts) > 1:
                 terms.update(dict.fromkeys(parts))
                 alternatives[tuple(parts)] = None
+                for part in parts:  # "laskutusjärjestelmä" is found by "lasku" as "laskutus" is
+                    terms.update(dict.fromkeys(self._noun_of_verb(part)))
             for root in roots:
                 for word in (root, *self._noun_of_verb(root)):
                     terms[word] = None
@@ -177,15 +192,7 @@ class Analyser:
         stems = (lower, self._stemmers["fi"].stemWord(lower), self._stemmers["en"].stemWord(lower))
         terms = dict.fromkeys(stems)
         alternatives: dict[tuple[str, ...], None] = {(stem,): None for stem in terms}
-        pieces = [piece for piece in re.split(r"[-'’]", lower) if piece]
-        if len(pieces) > 1:
-            parts = [self.word(piece, "fi") for piece in pieces]
-            for part in parts:
-                terms.update(dict.fromkeys(part.terms))
-            firsts = tuple(part.terms[0] for part in parts if part.terms)
-            if firsts:
-                alternatives[firsts] = None
-        return WordAnalysis(tuple(terms), tuple(alternatives))
+        return _with_pieces(WordAnalysis(tuple(terms), tuple(alternatives)), lower, "fi", self.word)
 
     def _noun_of_verb(self, verb: str) -> list[str]:
         """The noun a Finnish verb is made from ("laskuttaa" from "lasku"), if Voikko knows it as a noun."""
@@ -199,6 +206,23 @@ class Analyser:
         return []
 
 
+def _with_pieces(analysis: WordAnalysis, word: str, language: str, analyse: Any) -> WordAnalysis:
+    """A hyphenated word ("vpn-yhteys", "VPN-anslutningen") with the terms of each of its pieces as well; a query
+    for the whole word is also matched by all of its pieces together."""
+    pieces = [piece for piece in re.split(r"[-'’]", word) if piece]
+    if len(pieces) < 2:
+        return analysis
+    parts: list[WordAnalysis] = [analyse(piece, language) for piece in pieces]
+    terms = dict.fromkeys(analysis.terms)
+    for part in parts:
+        terms.update(dict.fromkeys(part.terms))
+    alternatives = dict.fromkeys(analysis.alternatives)
+    firsts = tuple(part.terms[0] for part in parts if part.terms)
+    if firsts:
+        alternatives[firsts] = None
+    return WordAnalysis(tuple(terms), tuple(alternatives))
+
+
 def _structure(wordbases: str, base: str) -> tuple[list[str], list[str]]:
     """The compound parts of a word and the words it is derived from, from Voikko's WORDBASES.
 
@@ -209,6 +233,9 @@ def _structure(wordbases: str, base: str) -> tuple[list[str], list[str]]:
     derived_from: list[str] = []
     for surface, root in _SEGMENT.findall(wordbases):
         root = root.lower()
+        if not root and not components:  # a first part Voikko gives no base form of ("+etä+työ(työ)")
+            components.append((surface.lower(), surface.lower()))
+            continue
         if root.startswith("+") or not root:  # a derivational ending, or a joining letter: part of the last piece
             if components:
                 previous_surface, previous_root = components[-1]

@@ -21,12 +21,12 @@ WEIGHTS = "ABCD"
 class Piece:
     text: str
     weight: str  # one of WEIGHTS
-    language: str = ""  # "" detects it from the text
+    language: str = ""  # the author's language: the text's own words may show it is in another one
 
 
 def positions(piece: Piece, analysis: Analyser | None = None) -> list[tuple[str, ...]]:
     analysis = analysis or analyser()
-    return analysis.positions(piece.text, piece.language or detect_language(piece.text))
+    return analysis.positions(piece.text, detect_language(piece.text, default=piece.language or "fi"))
 
 
 def _quote(term: str) -> str:

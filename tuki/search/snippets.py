@@ -28,7 +28,7 @@ def snippet(texts: Iterable[str], query: Query, words_around: int = WORDS_AROUND
         start = max(0, first - words_around // 3)
         end = min(len(matches), start + words_around)
         out = ["… " if start else ""]
-        cursor = matches[start].start()
+        cursor = matches[start].start() if start else 0
         for match, hit in zip(matches[start:end], marked[start:end], strict=True):
             out.append(escape(text[cursor : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>" if hit else escape(match.group()))

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 
 from tuki.accounts.models import User
 from tuki.core.scoping import visible_to
+from tuki.search.analysis import detect_language
 from tuki.search.database import Appended, Index, fts_append, fts_insert, on_postgresql
 from tuki.search.documents import Piece, terms_text, tsvector
 from tuki.search.query import Query, identifier_of
@@ -146,7 +147,8 @@ def documents(ticket_ids: Sequence[int]) -> Iterator[tuple[int, list[Piece]]]:
     for ticket_id, public, body in events:  # replies and calls are the customer's to search; notes are not
         messages.setdefault(ticket_id, []).append(Piece(body, "C" if public else "D"))
     for pk, subject, description, requester, organisation in rows:
-        source = Source(subject, description, requester or "", organisation or "")
+        language = detect_language(f"{subject}\n{description}")
+        source = Source(subject, description, requester or "", organisation or "", language=language)
         yield pk, [*pieces_of(source), *messages.get(pk, [])]
 
 

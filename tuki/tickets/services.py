@@ -22,6 +22,7 @@ from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Priority
 from tuki.agreements.selectors import agreement_for
 from tuki.environments.models import Environment
+from tuki.search.analysis import detect_language
 from tuki.search.documents import Piece
 from tuki.tickets.attachments import attachments_store
 from tuki.tickets.deadlines import refresh_deadlines
@@ -126,7 +127,9 @@ def _search_source(ticket: Ticket, requester: Contact, actor: User) -> Source:
         names = (requester.user.full_name, requester.organisation.name)
     else:
         names = Contact.objects.filter(pk=requester.pk).values_list("user__full_name", "organisation__name").get()
-    language = requester.user.language if actor.pk == requester.user_id else actor.language
+    author = requester.user.language if actor.pk == requester.user_id else actor.language
+    # One language for the whole request, from all its text: a short subject alone says little.
+    language = detect_language(f"{ticket.subject}\n{ticket.description}", default=author)
     return Source(ticket.subject, ticket.description, names[0], names[1], language=language)
 
 

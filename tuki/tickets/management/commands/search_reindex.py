@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -27,10 +26,10 @@ class Command(BaseCommand):
             width = 40
             filled = width * done // max(total, 1)
             rate = done / max(time.monotonic() - started, 1e-6)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s)")
-            sys.stderr.flush()
+            self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s)", ending="")
+            self.stderr.flush()
 
         done = reindex_all(progress, batch=max(1, options["batch"]))
-        sys.stderr.write("\n")
+        self.stderr.write("")
         seconds = time.monotonic() - started
         self.stdout.write(f"Indexed {done} requests in {seconds:.1f} s.")
