@@ -102,7 +102,7 @@ def test_the_portal_keeps_to_public_weights_and_columns() -> None:
     assert fts5(query, ("subject", "body", "replies")).startswith("{subject body replies} : ")
 
 
-@pytest.mark.parametrize("text", ["", "   ", "-", "-tulostin", '""', "%", "\\", "'", "ja", "*"])
+@pytest.mark.parametrize("text", ["", "   ", "-", "-tulostin", '""', "%", "\\", "'", "ja", "*", "_", "__", "'_'"])
 def test_nothing_searchable_is_an_empty_query(text: str) -> None:
     assert not parse(text)
     assert tsquery(parse(text)) == "" and fts5(parse(text)) == ""

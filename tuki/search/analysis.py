@@ -34,7 +34,7 @@ LANGUAGES = ("fi", "sv", "en")
 CACHE_SIZE = 200_000  # words: a support desk's vocabulary, with every inflected form, fits many times over
 
 # An e-mail address, or a run of word characters joined by - . : / _ + (SR-1042, 4.2.1, 0x8007, vpn-yhteys).
-_TOKEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+(?:[-.:/_+']\w+)*")
+TOKEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\w+(?:[-.:/_+']\w+)*")
 _DIGIT = re.compile(r"\d")
 
 # Words too common to tell requests apart, as base forms (Finnish) or as written (Swedish, English).
@@ -87,8 +87,10 @@ def detect_language(text: str, default: str = "fi") -> str:
 
 def tokens(text: str) -> Iterator[str]:
     """The words and exact tokens of ``text``, as written (a trailing dot of a sentence left out)."""
-    for match in _TOKEN.finditer(text):
-        yield match.group().rstrip(".:/_+'-")
+    for match in TOKEN.finditer(text):
+        token = match.group().strip(".:/_+'-")
+        if token:
+            yield token
 
 
 def is_exact(token: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from tuki.search.analysis import _TOKEN, analyser, detect_language
+from tuki.search.analysis import TOKEN, analyser, detect_language
 from tuki.search.query import Query
 
 WORDS_AROUND = 12
@@ -20,7 +20,7 @@ def snippet(texts: Iterable[str], query: Query, words_around: int = WORDS_AROUND
     for text in texts:
         text = text[:MAX_TEXT]
         language = detect_language(text)
-        matches = list(_TOKEN.finditer(text))
+        matches = list(TOKEN.finditer(text))
         marked = [_matches(analysis.word(m.group(), language).terms, m.group().lower(), query) for m in matches]
         if not any(marked):
             continue
