@@ -35,11 +35,11 @@ LAYERS: list[list[str]] = [
     ["tuki.accounts", "tuki.catalogue"],
     # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
     ["tuki.audit"],
-    # Text analysis and the index formats of both databases: used by the domains, knows none of them.
-    ["tuki.search"],
     ["tuki.sla.clock"],
     ["tuki.sla.calendar", "tuki.timesheets.ledger"],
-    ["tuki.core", "tuki"],
+    # Search (text analysis, both databases' index formats) sits with core: shared by the domains, and like core
+    # it knows none of them; the two do not use each other.
+    ["tuki.core", "tuki.search", "tuki"],
 ]
 FACES = {"tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings", "tuki.desk", "tuki.portal", "tuki.demo"}
 FACES |= {"tuki.api", "tuki.mail"}

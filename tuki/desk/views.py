@@ -47,6 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
     params["queue"] = params["queue"] or "open"
     if params["q"] and (named := identified(user, params["q"])) is not None:
         return redirect("desk:ticket", identifier=named.identifier)  # a search for an identifier opens it
+    if params["q"] and not params["sort"]:
+        params["sort"] = "relevance"  # what the page is sorted by, shown as chosen
     page = queue_page(user, params, now)
     rows = sla_rows(page.tickets, now)
     kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}

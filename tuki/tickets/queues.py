@@ -40,6 +40,7 @@ SORT_LABELS: dict[str, Any] = {
     "oldest": gettext_lazy("Oldest"),
     "priority": gettext_lazy("Priority"),
     "updated": gettext_lazy("Recently updated"),
+    "relevance": gettext_lazy("Best match"),  # with a search (the default then); without one, nearest deadline
 }
 FILTERS = {
     "organisation": "organisation_id",
