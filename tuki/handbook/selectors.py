@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from tuki.accounts.models import User
 from tuki.core.scoping import get_visible_or_404, visible_to
@@ -16,12 +16,20 @@ from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
 SUGGEST_WORDS = 12
 MAX_QUERY_LENGTH = 200
+MAX_MATCHES = 200  # a search shows the best of these; nobody reads further
 
 
 def search_articles(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     """Best matches first (a match in the title counts most), by base forms: every word must match."""
-    found = SEARCH.search(queryset, parse(text[:MAX_QUERY_LENGTH]))
-    return found.order_by(F("search_rank").desc(), "title")
+    ids = SEARCH.ranked_ids(queryset, parse(text[:MAX_QUERY_LENGTH]), stop=MAX_MATCHES)
+    return _in_order(queryset, ids)
+
+
+def _in_order(queryset: QuerySet[Article], ids: list[int]) -> QuerySet[Article]:
+    if not ids:
+        return queryset.none()
+    position = Case(*[When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)], output_field=IntegerField())
+    return queryset.filter(pk__in=ids).order_by(position)
 
 
 def article_search(user: User, text: str) -> QuerySet[Article]:
@@ -39,9 +47,8 @@ def suggest_articles(user: User, text: str, limit: int = 5) -> list[Article]:
     words = list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 4))[:SUGGEST_WORDS]
     if not words or not limit:
         return []
-    found = SEARCH.search(visible_to(user, Article), parse(" ".join(words)), any_word=True)
-    ordered = found.order_by(F("search_rank").desc(), "title")
-    return list(ordered.only("pk", "slug", "title", "language", "category__name")[:limit])
+    ids = SEARCH.ranked_ids(visible_to(user, Article), parse(" ".join(words)), any_word=True, stop=limit)
+    return list(_in_order(Article.objects.all(), ids).only("pk", "slug", "title", "language", "category__name"))
 
 
 def article_get(user: User, slug: str) -> Article:

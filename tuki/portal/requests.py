@@ -33,7 +33,7 @@ from tuki.tickets.downloads import attachment_response
 from tuki.tickets.forms import TicketForm
 from tuki.tickets.lifecycle import customer_actions, may_reply, role_of
 from tuki.tickets.models import OPEN_STATES, Ticket
-from tuki.tickets.search import RELEVANCE, identified, search, ticket_snippets
+from tuki.tickets.search import identified, ranked_ids, search, ticket_snippets
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_create
 
@@ -78,12 +78,16 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/new_request.html", {"form": form, "agreement": agreement})
 
 
-def _customer_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """Subject, description, names and the public messages: internal notes never answer a contact's search."""
-    return search(queryset, parse(text), public_only=True).order_by(*RELEVANCE)
-
-
 def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
+    """The contact's requests by the form's filters (a search's words too), newest first."""
+    queryset = _by_fields(user, form)
+    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if text:  # subject, description, names and public messages: internal notes never answer a contact's search
+        queryset = search(queryset, parse(text), public_only=True)
+    return queryset.order_by("-created_at")
+
+
+def _by_fields(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
     queryset = visible_to(user, Ticket).select_related("requester__user", "environment")
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
@@ -95,9 +99,17 @@ def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
         queryset = queryset.filter(kind=data["kind"])
     if data.get("priority"):
         queryset = queryset.filter(priority=data["priority"])
-    if data.get("q"):
-        return _customer_search(queryset, data["q"])
-    return queryset.order_by("-created_at")
+    return queryset
+
+
+def _listed(user: User, form: RequestFilterForm, text: str) -> list[Ticket]:
+    """The list's requests: newest first, or with a search the best matches first."""
+    if not text:
+        return list(_filtered(user, form)[:LIST_SIZE])
+    queryset = _by_fields(user, form)
+    ids = ranked_ids(queryset, parse(text), public_only=True, start=0, stop=LIST_SIZE)
+    found = {ticket.pk: ticket for ticket in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @contact_required
@@ -108,7 +120,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if text and (named := identified(user, text)) is not None:
         return redirect("portal:ticket", identifier=named.identifier)  # only a request the contact may see
     now = timezone.now()
-    tickets = list(_filtered(user, form)[:LIST_SIZE])
+    tickets = _listed(user, form, text)
     rows = sla_rows(tickets, now)
     if text:
         snippets = ticket_snippets(tickets, parse(text), public_only=True)

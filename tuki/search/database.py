@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Model, QuerySet, Value
-from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.expressions import RawSQL
 
 from tuki.search.compile import fts5, tsquery
 from tuki.search.query import Query
@@ -79,18 +79,6 @@ def fts_ids(table: str, match: str) -> RawSQL:
     return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])  # noqa: S608, S611 - our name
 
 
-class FtsRank(Func):
-    """bm25 of a row for the match (lower is better), weighted per column; for ordering by relevance."""
-
-    output_field = FloatField()
-
-    def __init__(self, table: str, weights: Sequence[float], match: str, pk: Combinable | None = None) -> None:
-        columns = ", ".join(str(float(w)) for w in weights)
-        self.template = f"(SELECT bm25({table}, {columns}) FROM {table} WHERE {table} MATCH %(expressions)s)"  # noqa: S608
-        self.arg_joiner = f" AND {table}.rowid = "
-        super().__init__(Value(match), pk if pk is not None else F("pk"))
-
-
 def fts_insert(table: str, rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[str]) -> None:
     """Put the rows (rowid and each column's terms) in the FTS5 table, replacing any under the same rowid."""
     names = ", ".join(columns)
@@ -131,18 +119,53 @@ class Index:
     bm25: tuple[float, ...]
 
     def search(self, queryset: QuerySet[M], query: Query, *, weights: str = "", any_word: bool = False) -> QuerySet[M]:
-        """The rows of ``queryset`` that match, annotated with ``search_rank`` (higher is better).
+        """The rows of ``queryset`` that match, in no particular order.
 
         ``weights`` keeps to the pieces of those weights (the portal: no internal notes); ``any_word`` matches a
-        row with any of the query's words instead of all (suggestions from a long description).
+        row with any of the query's words instead of all (suggestions from a long description). A query with
+        nothing searchable ("%", "-word" alone, only stopwords) finds nothing.
         """
-        if not query:  # nothing searchable ("%", "-word" alone, only stopwords): nothing found
-            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        if not query:
+            return queryset.none()
         if on_postgresql():
-            text = tsquery(query, weights, any_word=any_word)
-            return queryset.filter(Matches(self.vector, text)).annotate(search_rank=Rank(self.vector, text))
+            return queryset.filter(Matches(self.vector, tsquery(query, weights, any_word=any_word)))
+        return queryset.filter(pk__in=fts_ids(self.table, self._match(query, weights, any_word)))
+
+    def ranked_ids(
+        self,
+        queryset: QuerySet[M],
+        query: Query,
+        *,
+        weights: str = "",
+        any_word: bool = False,
+        start: int = 0,
+        stop: int = 100,
+    ) -> list[int]:
+        """The primary keys of the matching rows of ``queryset``, best first, from ``start`` to ``stop``.
+
+        Equal matches come newest (highest key) first. The rank is computed once for every match: PostgreSQL's
+        ``ts_rank_cd`` in the query; FTS5's bm25 in one query over the table, joined to the filtered rows (bm25 in
+        a subquery per row would read the terms' whole lists again for every row).
+        """
+        if not query or stop <= start:
+            return []
+        found = self.search(queryset, query, weights=weights, any_word=any_word)
+        if on_postgresql():
+            rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
+            ordered = found.annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
+            return list(ordered.values_list("pk", flat=True)[start:stop])
+        match = self._match(query, weights, any_word)
+        inner, params = found.values("pk").query.sql_with_params()
+        weights_sql = ", ".join(str(float(w)) for w in self.bm25)
+        sql = (
+            f"SELECT s.rowid FROM (SELECT rowid, bm25({self.table}, {weights_sql}) AS score FROM {self.table} "  # noqa: S608
+            f"WHERE {self.table} MATCH %s) s WHERE s.rowid IN ({inner}) ORDER BY s.score, s.rowid DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, *params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _match(self, query: Query, weights: str, any_word: bool) -> str:
         columns = tuple(self.columns["ABCD".index(w)] for w in weights) if weights else ()
-        match = fts5(query, columns, any_word=any_word)
-        # bm25 is lower for better matches: negated, so that on both databases the best has the highest rank.
-        rank = Func(FtsRank(self.table, self.bm25, match), template="-%(expressions)s", output_field=FloatField())
-        return queryset.filter(pk__in=fts_ids(self.table, match)).annotate(search_rank=rank)
+        return fts5(query, columns, any_word=any_word)

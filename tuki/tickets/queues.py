@@ -16,7 +16,7 @@ from tuki.core.pages import page_number
 from tuki.core.scoping import visible_to
 from tuki.search.query import parse
 from tuki.tickets.models import OPEN_STATES, State, Ticket
-from tuki.tickets.search import RELEVANCE, search, ticket_snippets
+from tuki.tickets.search import ranked_ids, search, ticket_snippets
 
 QUEUES: dict[str, Any] = {
     "unassigned": gettext_lazy("Unassigned"),
@@ -109,25 +109,27 @@ def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePag
     queryset = queryset.filter(sla_filter(params.get("sla", ""), now))
     text = params.get("q", "").strip()
     query = parse(text)
-    if text:
-        queryset = search(queryset, query, public_only=False)
-    # A search is sorted by relevance unless a sort is chosen; without one the nearest deadline comes first.
-    chosen = SORTS.get(params.get("sort", ""))
-    order = chosen or (RELEVANCE if text else SORTS["due"])
+    # A search is sorted by relevance unless another sort is chosen; without one the nearest deadline comes first.
+    order = SORTS.get(params.get("sort", "")) or (None if text else SORTS["due"])
     page = page_number(params.get("page", ""), last=1_000_000)
     start = (page - 1) * PAGE_SIZE
-    # The page's rows are chosen by primary key first: that sort reads only the filter and sort columns (from
-    # an index where one covers them), and only the rows shown are then joined to customer, requester, assignee.
-    page_ids: Any = queryset.order_by(*order).values("pk")[start : start + PAGE_SIZE + 1]
-    if order is RELEVANCE:  # the rank is the search's: the rows are put in the order of the ids read first
-        page_ids = list(page_ids.values_list("pk", flat=True))
+    page_ids: Any
+    if order is None:  # the ranked ids first (one query), then their rows, put in the ids' order
+        page_ids = ranked_ids(queryset, query, public_only=False, start=start, stop=start + PAGE_SIZE + 1)
+    else:
+        if text:
+            queryset = search(queryset, query, public_only=False)
+        # The page's rows are chosen by primary key first: that sort reads only the filter and sort columns (from
+        # an index where one covers them), and only the rows shown are then joined to customer, requester and
+        # assignee.
+        page_ids = queryset.order_by(*order).values("pk")[start : start + PAGE_SIZE + 1]
     rows = list(
         Ticket.objects.filter(pk__in=page_ids)
         .select_related("organisation", "requester__user", "assignee")
         .only(*ROW_FIELDS, *(["description"] if text else []))
-        .order_by(*(order if order is not RELEVANCE else ()))
+        .order_by(*(order or ()))
     )
-    if order is RELEVANCE:
+    if order is None:
         position = {pk: index for index, pk in enumerate(page_ids)}
         rows.sort(key=lambda ticket: position[ticket.pk])
     tickets = rows[:PAGE_SIZE]

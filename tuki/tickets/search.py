@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from tuki.accounts.models import User
@@ -87,12 +86,14 @@ def index_append(ticket_id: int, piece: Piece, update: dict[str, object]) -> Non
 
 
 def search(queryset: QuerySet[Ticket], query: Query, *, public_only: bool) -> QuerySet[Ticket]:
-    """The requests of ``queryset`` that match, annotated with ``search_rank`` (higher is better)."""
+    """The requests of ``queryset`` that match, in no particular order (the queue's own sorts apply)."""
     return INDEX.search(queryset, query, weights=PUBLIC_WEIGHTS if public_only else "")
 
 
-# Best match first; among equals the most recent. (The queue tells this order from its own by identity.)
-RELEVANCE: tuple[Any, ...] = (F("search_rank").desc(), "-created_at", "-pk")
+def ranked_ids(queryset: QuerySet[Ticket], query: Query, *, public_only: bool, start: int, stop: int) -> list[int]:
+    """The matching requests' ids, best match first and, among equals, the most recent first."""
+    weights = PUBLIC_WEIGHTS if public_only else ""
+    return INDEX.ranked_ids(queryset, query, weights=weights, start=start, stop=stop)
 
 
 def identified(user: User, text: str) -> Ticket | None:
