@@ -155,12 +155,13 @@ class Index:
             ordered = found.annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
         match = self._match(query, weights, any_word)
-        inner, params = found.values("pk").query.sql_with_params()
+        inner, params = found.order_by().values("pk").query.sql_with_params()
         weights_sql = ", ".join(str(float(w)) for w in self.bm25)
+        # Materialised: folded into the outer query, SQLite would run the MATCH again for every filtered row.
         sql = (
-            f"SELECT s.rowid FROM (SELECT rowid, bm25({self.table}, {weights_sql}) AS score FROM {self.table} "  # noqa: S608
-            f"WHERE {self.table} MATCH %s) s WHERE s.rowid IN ({inner}) ORDER BY s.score, s.rowid DESC "
-            "LIMIT %s OFFSET %s"
+            f"WITH s AS MATERIALIZED (SELECT rowid AS id, bm25({self.table}, {weights_sql}) AS score "  # noqa: S608
+            f"FROM {self.table} WHERE {self.table} MATCH %s) "
+            f"SELECT s.id FROM s WHERE s.id IN ({inner}) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, *params, stop - start, start])
