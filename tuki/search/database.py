@@ -19,6 +19,7 @@ from tuki.search.compile import fts5, tsquery
 from tuki.search.query import Query
 
 M = TypeVar("M", bound=Model)
+RANKED = 10_000  # PostgreSQL: the newest matches ranked by relevance (see Index.ranked_ids)
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
@@ -151,8 +152,11 @@ class Index:
             return []
         found = self.search(queryset, query, weights=weights, any_word=any_word)
         if on_postgresql():
+            # ts_rank_cd reads each match's whole vector: a word in a tenth of a million requests would take
+            # seconds. The newest RANKED matches are ranked; older ones are found by a search sorted by date.
+            newest = found.order_by("-pk").values("pk")[:RANKED]
             rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
-            ordered = found.annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
+            ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
         match = self._match(query, weights, any_word)
         inner, params = found.order_by().values("pk").query.sql_with_params()
