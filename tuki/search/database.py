@@ -19,7 +19,7 @@ from tuki.search.compile import fts5, tsquery
 from tuki.search.query import Query
 
 M = TypeVar("M", bound=Model)
-RANKED = 10_000  # PostgreSQL: the newest matches ranked by relevance (see Index.ranked_ids)
+RANKED = 2_000  # PostgreSQL: the newest matches ranked by relevance (see Index.ranked_ids)
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
@@ -45,9 +45,10 @@ class Matches(Func):
 
 
 class Rank(Func):
-    """``ts_rank_cd``: matches close together and in heavy pieces (the subject) count most."""
+    """``ts_rank``: frequent matches and matches in heavy pieces (the subject) count most. (``ts_rank_cd`` also
+    rewards matches close together, at a higher cost per row: a search ranks up to RANKED rows.)"""
 
-    function = "ts_rank_cd"
+    function = "ts_rank"
     output_field = FloatField()
 
     def __init__(self, column: str, query: str) -> None:
@@ -145,15 +146,15 @@ class Index:
         """The primary keys of the matching rows of ``queryset``, best first, from ``start`` to ``stop``.
 
         Equal matches come newest (highest key) first. The rank is computed once for every match: PostgreSQL's
-        ``ts_rank_cd`` in the query; FTS5's bm25 in one query over the table, joined to the filtered rows (bm25 in
-        a subquery per row would read the terms' whole lists again for every row).
+        ``ts_rank`` in the query (for the newest RANKED matches); FTS5's bm25 in one query over the table, joined
+        to the filtered rows (bm25 in a subquery per row would read the terms' whole lists again for every row).
         """
         if not query or stop <= start:
             return []
         found = self.search(queryset, query, weights=weights, any_word=any_word)
         if on_postgresql():
-            # ts_rank_cd reads each match's whole vector: a word in a tenth of a million requests would take
-            # seconds. The newest RANKED matches are ranked; older ones are found by a search sorted by date.
+            # Ranking reads each match's whole vector: a word in a tenth of a million requests would take seconds.
+            # The newest RANKED matches are ranked; older ones are found by a search sorted by date.
             newest = found.order_by("-pk").values("pk")[:RANKED]
             rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
             ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
