@@ -19,7 +19,7 @@ from tuki.search.compile import fts5, tsquery
 from tuki.search.query import Query
 
 M = TypeVar("M", bound=Model)
-RANKED = 2_000  # PostgreSQL: the newest matches ranked by relevance (see Index.ranked_ids)
+RANKED = 2_000  # the newest matches of a search ranked by relevance (see Index.ranked_ids)
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
@@ -145,16 +145,15 @@ class Index:
     ) -> list[int]:
         """The primary keys of the matching rows of ``queryset``, best first, from ``start`` to ``stop``.
 
-        Equal matches come newest (highest key) first. The rank is computed once for every match: PostgreSQL's
-        ``ts_rank`` in the query (for the newest RANKED matches); FTS5's bm25 in one query over the table, joined
-        to the filtered rows (bm25 in a subquery per row would read the terms' whole lists again for every row).
+        Equal matches come newest (highest key) first. Only the newest RANKED matches are ranked (a common word
+        in a million requests would take seconds; older matches are found by a search sorted by date), each
+        once: PostgreSQL's ``ts_rank`` in the query, FTS5's bm25 in one query over their rowids (bm25 in a
+        subquery per row would read the terms' whole lists again for every row).
         """
         if not query or stop <= start:
             return []
         found = self.search(queryset, query, weights=weights, any_word=any_word)
         if on_postgresql():
-            # Ranking reads each match's whole vector: a word in a tenth of a million requests would take seconds.
-            # The newest RANKED matches are ranked; older ones are found by a search sorted by date.
             newest = found.order_by("-pk").values("pk")[:RANKED]
             rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
             ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
@@ -162,14 +161,17 @@ class Index:
         match = self._match(query, weights, any_word)
         inner, params = found.order_by().values("pk").query.sql_with_params()
         weights_sql = ", ".join(str(float(w)) for w in self.bm25)
-        # Materialised: folded into the outer query, SQLite would run the MATCH again for every filtered row.
+        # The newest RANKED of the filtered matches, then bm25 from one MATCH over their range of rowids (FTS5
+        # seeks to it); each set materialised: folded into the outer query, SQLite would run the MATCH again for
+        # every row.
         sql = (
-            f"WITH s AS MATERIALIZED (SELECT rowid AS id, bm25({self.table}, {weights_sql}) AS score "  # noqa: S608
-            f"FROM {self.table} WHERE {self.table} MATCH %s) "
-            f"SELECT s.id FROM s WHERE s.id IN ({inner}) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s"
+            f"WITH c AS MATERIALIZED (SELECT pk FROM ({inner}) ORDER BY pk DESC LIMIT {RANKED}), "  # noqa: S608
+            f"s AS MATERIALIZED (SELECT rowid AS id, bm25({self.table}, {weights_sql}) AS score FROM {self.table} "
+            f"WHERE {self.table} MATCH %s AND rowid >= (SELECT min(pk) FROM c)) "
+            "SELECT s.id FROM s WHERE s.id IN (SELECT pk FROM c) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, *params, stop - start, start])
+            cursor.execute(sql, [*params, match, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
     def _match(self, query: Query, weights: str, any_word: bool) -> str:
