@@ -50,9 +50,9 @@ $(STAMP_DEV): $(STAMP_BASE) requirements/dev.txt
 install: $(STAMP_BASE) system-deps
 install-dev: $(STAMP_DEV) system-deps
 
-# Debian packages: gettext compiles translations. Installed when run as root, named otherwise.
+# Debian packages: gettext compiles translations; Voikko (libvoikko1, voikko-fi) analyses Finnish for search. Installed when run as root, named otherwise.
 system-deps:
-	@bash scripts/system_deps.sh gettext libmagic1
+	@bash scripts/system_deps.sh gettext libmagic1 libvoikko1 voikko-fi
 
 # The browser tests drive Debian's Chromium; test tools may not download a browser of their own.
 browser-deps:

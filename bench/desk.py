@@ -445,7 +445,6 @@ TICKET_COLUMNS = [
     "first_responded_at",
     "resolved_at",
     "closed_at",
-    "search_text",
     "first_response_due",
     "first_response_warn_at",
     "resolution_due",
@@ -478,12 +477,6 @@ def ticket_rows(data: dict[str, Any], world: dict[str, Any], lo: int, hi: int, v
         f"{SUBJECTS[s]} ({n})" for s, n in zip(data["subject"][part].tolist(), range(lo + 1, hi + 1), strict=True)
     ]
     descriptions = [BODIES[b] for b in data["bodies"][part, 0].tolist()]
-    # The search text: subject, description and every reply and note (as the services keep it).
-    with_body = {state: [step for step, plan in enumerate(steps) if plan[3]] for state, steps in EVENT_PLANS.items()}
-    messages = [
-        "\n".join(BODIES[bodies[step]] for step in with_body[state])
-        for state, bodies in zip(data["state"][part].tolist(), data["bodies"][part].tolist(), strict=True)
-    ]
     columns: list[Sequence[Any]] = [
         range(lo + 1, hi + 1),
         world["organisation_ids"][organisation].tolist(),
@@ -503,7 +496,6 @@ def ticket_rows(data: dict[str, Any], world: dict[str, Any], lo: int, hi: int, v
         instants(data["first_responded"][part], vendor),
         instants(data["resolved_at"][part], vendor),
         instants(data["closed_at"][part], vendor),
-        [f"{s}\n{d}\n{m}" for s, d, m in zip(subjects, descriptions, messages, strict=True)],
         instants(data["fr_due"][part], vendor),
         instants(data["fr_warn"][part], vendor),
         instants(data["res_due"][part], vendor),

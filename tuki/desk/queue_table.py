@@ -23,8 +23,12 @@ from tuki.tickets.models import State
 _SLOT = "__identifier__"
 
 
-def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
-    """``<tr>`` elements for :func:`tuki.sla.presentation.sla_rows`' rows, in the active language and time zone."""
+def queue_rows(rows: Iterable[Mapping[str, Any]], snippets: Mapping[int, SafeString] | None = None) -> SafeString:
+    """``<tr>`` elements for :func:`tuki.sla.presentation.sla_rows`' rows, in the active language and time zone.
+
+    ``snippets`` (a search's words around the match, already escaped HTML) go under the subject.
+    """
+    snippets = snippets or {}
     link = escape(reverse("desk:ticket", args=[_SLOT]))
     states = {value: escape(str(label)) for value, label in State.choices}
     priorities = {value: escape(str(label)) for value, label in Priority.choices}
@@ -47,7 +51,9 @@ def queue_rows(rows: Iterable[Mapping[str, Any]]) -> SafeString:
             f'<td class="col-subject">{unread if marked else ""}'
             f'<a href="{link.replace(_SLOT, identifier)}">{identifier}</a> '
             f"{escape(ticket.subject)}"
-            f'<div class="muted small">{escape(ticket.requester.user.full_name)}</div></td>'
+            f'<div class="muted small">{escape(ticket.requester.user.full_name)}</div>'
+            + (f'<div class="search-snippet small">{snippets[ticket.pk]}</div>' if ticket.pk in snippets else "")
+            + "</td>"
             f"<td>{escape(ticket.organisation.name)}</td>"
             f'<td><span class="priority priority-{ticket.priority}">{priorities[ticket.priority]}</span></td>'
             f"<td>{states[ticket.state]}</td>"

@@ -35,6 +35,7 @@ from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import Kind, State
 from tuki.tickets.queues import QUEUES, SLA_FILTERS, SORT_LABELS, queue_counts, queue_page
+from tuki.tickets.search import identified
 
 QUERY_KEYS = tuple(name for name in QueueFilterForm.base_fields if name != "page")  # what a queue's links keep
 
@@ -45,6 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     params = QueueFilterForm(request.GET).params()
     params["queue"] = params["queue"] or "open"
+    if params["q"] and (named := identified(user, params["q"])) is not None:
+        return redirect("desk:ticket", identifier=named.identifier)  # a search for an identifier opens it
+    if params["q"] and not params["sort"]:
+        params["sort"] = "relevance"  # what the page is sorted by, shown as chosen
     page = queue_page(user, params, now)
     rows = sla_rows(page.tickets, now)
     kept = {key: params[key] for key in QUERY_KEYS if params[key] and key != "queue"}
@@ -52,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     staff = staff_choices()
     context = {
         "rows": rows,
-        "table_rows": queue_rows(rows),
+        "table_rows": queue_rows(rows, page.snippets),
         "page": page,
         "params": params,
         "queues": [(key, label, counts.get(key)) for key, label in QUEUES.items()],

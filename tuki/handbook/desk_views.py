@@ -26,7 +26,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     articles = visible_to(acting_user(request), Article)
     if query:
         articles = search_articles(articles, query)
-    articles = articles.select_related("category").prefetch_related("organisations").defer("body", "search_text")
+    articles = articles.select_related("category").prefetch_related("organisations").defer("body")
     return render(request, "handbook/desk/list.html", {"articles": articles, "query": query})
 
 

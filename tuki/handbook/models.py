@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuki.accounts.models import Organisation, User
 from tuki.core.scoping import visible_to
+from tuki.search.database import Index, fts_insert, on_postgresql
+from tuki.search.documents import Piece, terms_text, tsvector
 
 # Paths under /portal/handbook/ that are not articles.
 RESERVED_SLUGS = frozenset({"suggest"})
@@ -25,6 +28,15 @@ RESERVED_SLUGS = frozenset({"suggest"})
 def validate_not_reserved(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(_("This address is reserved; choose another."), code="reserved")
+
+
+COLUMNS = ("title", "body")
+SEARCH = Index("search_vector", "handbook_article_search", COLUMNS, (10.0, 1.0))
+
+
+class ArticleManager(models.Manager["Article"]):
+    def get_queryset(self) -> QuerySet[Article]:
+        return super().get_queryset().defer("search_vector")  # for the database's search only
 
 
 class Category(models.Model):
@@ -75,8 +87,10 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    # Title and text in lower case: SQLite's LIKE folds ASCII only, and Finnish needs ä and ö folded too.
-    search_text = models.TextField(blank=True, default="", editable=False)
+    # The terms of title (weight A) and text (B), for PostgreSQL's search; SQLite keeps them in SEARCH.table.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["title"]
@@ -87,12 +101,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Derived from title and text on every save, so the admin and the services can never disagree on it.
-        self.search_text = f"{self.title}\n{self.body}".lower()
+        # Indexed from title and text on every save, so the admin and the services can never disagree on it.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and ({"title", "body"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        indexed = update_fields is None or bool({"title", "body", "language"} & set(update_fields))
+        if indexed and on_postgresql():
+            self.search_vector = tsvector(self.search_pieces())
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_vector"}
         super().save(*args, **kwargs)
+        if indexed and not on_postgresql():
+            fts_insert(SEARCH.table, [(self.pk, [terms_text(piece) for piece in self.search_pieces()])], COLUMNS)
+
+    def search_pieces(self) -> list[Piece]:
+        return [Piece(self.title, "A", self.language), Piece(self.body, "B", self.language)]
 
     @classmethod
     def scope_for_organisation(cls, queryset: QuerySet[Article], organisation_id: int) -> QuerySet[Article]:

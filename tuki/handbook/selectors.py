@@ -6,49 +6,30 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from tuki.accounts.models import User
 from tuki.core.scoping import get_visible_or_404, visible_to
-from tuki.handbook.models import Article, Category, TicketArticle
+from tuki.handbook.models import SEARCH, Article, Category, TicketArticle
+from tuki.search.query import parse
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
 
 SUGGEST_WORDS = 12
 MAX_QUERY_LENGTH = 200
+MAX_MATCHES = 200  # a search shows the best of these; nobody reads further
 
 
 def search_articles(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
-    """Best matches first. PostgreSQL full-text search where available; every word as a substring on SQLite."""
-    text = text.strip()[:MAX_QUERY_LENGTH]
-    if not text:
-        return queryset.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """Best matches first (a match in the title counts most), by base forms: every word must match."""
+    ids = SEARCH.ranked_ids(queryset, parse(text[:MAX_QUERY_LENGTH]), stop=MAX_MATCHES)
+    return _in_order(queryset, ids)
 
-        query = SearchQuery(text, config="simple", search_type="websearch")
-        # The filter uses the indexed column (migration 0002); the rank weighs a match in the title higher.
-        weighted = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "body", weight="B", config="simple"
-        )
-        return (
-            queryset.annotate(search=SearchVector("search_text", config="simple"))
-            .filter(search=query)
-            .annotate(rank=SearchRank(weighted, query))
-            .order_by("-rank", "title")
-        )
-    # Words only: websearch operators and quotes mean nothing to a substring match.
-    words = re.findall(r"\w+", text.lower())
-    if not words:
+
+def _in_order(queryset: QuerySet[Article], ids: list[int]) -> QuerySet[Article]:
+    if not ids:
         return queryset.none()
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    in_title = Q()
-    for word in words:
-        in_title &= Q(title__icontains=word)
-    return queryset.annotate(
-        in_title=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-in_title", "title")
+    position = Case(*[When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)], output_field=IntegerField())
+    return queryset.filter(pk__in=ids).order_by(position)
 
 
 def article_search(user: User, text: str) -> QuerySet[Article]:
@@ -59,31 +40,15 @@ def suggest_articles(user: User, text: str, limit: int = 5) -> list[Article]:
     """A few articles the user may read that match what they are typing (for the new-request form).
 
     Unlike the search box, any significant word may match: a description is long and mostly not in any article;
-    the articles matching most of its words come first.
+    the articles matching most of its words, the most important ones best, come first. Words are analysed as
+    in the search ("laskutus" finds "laskujen lähettäminen", "tulostin" finds "verkkotulostimen").
     """
     limit = max(0, min(limit, 5))
     words = list(dict.fromkeys(w for w in re.findall(r"\w+", text.lower()) if len(w) >= 4))[:SUGGEST_WORDS]
     if not words or not limit:
         return []
-    queryset = visible_to(user, Article)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(" or ".join(words), config="simple", search_type="websearch")
-        found: QuerySet[Article] = (
-            queryset.annotate(search=SearchVector("search_text", config="simple"))
-            .filter(search=query)
-            .annotate(rank=SearchRank(SearchVector("search_text", config="simple"), query))
-            .order_by("-rank", "title")
-        )
-    else:
-        matches = [Case(When(search_text__contains=w, then=Value(1)), default=Value(0)) for w in words]
-        any_word = Q()
-        for word in words:
-            any_word |= Q(search_text__contains=word)
-        score = sum(matches[1:], matches[0])
-        found = queryset.filter(any_word).annotate(score=score).order_by("-score", "title")
-    return list(found.only("pk", "slug", "title", "language", "category__name")[:limit])
+    ids = SEARCH.ranked_ids(visible_to(user, Article), parse(" ".join(words)), any_word=True, stop=limit)
+    return list(_in_order(Article.objects.all(), ids).only("pk", "slug", "title", "language", "category__name"))
 
 
 def article_get(user: User, slug: str) -> Article:
@@ -107,7 +72,7 @@ def articles_by_category(user: User) -> list[Section]:
     Built from the articles, not the categories, so that a category with nothing for this reader is not shown.
     """
     sections: dict[int | None, Section] = {}
-    articles = visible_to(user, Article).select_related("category").defer("body", "search_text")
+    articles = visible_to(user, Article).select_related("category").defer("body")
     for article in articles.order_by("category__order", "category__name", "title"):
         section = sections.setdefault(article.category_id, Section(article.category))
         section.articles.append(article)

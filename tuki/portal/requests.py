@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,11 +27,13 @@ from tuki.core.scoping import visible_to
 from tuki.core.spreadsheets import SafeCsvWriter
 from tuki.handbook.selectors import linked_articles
 from tuki.portal.forms import NewRequestForm, ReplyForm, RequestFilterForm, TransitionForm
+from tuki.search.query import parse
 from tuki.sla.presentation import sla_rows, ticket_clocks
 from tuki.tickets.downloads import attachment_response
 from tuki.tickets.forms import TicketForm
 from tuki.tickets.lifecycle import customer_actions, may_reply, role_of
-from tuki.tickets.models import OPEN_STATES, Ticket, TicketEvent
+from tuki.tickets.models import OPEN_STATES, Ticket
+from tuki.tickets.search import identified, ranked_ids, search, ticket_snippets
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_create
 
@@ -76,15 +78,16 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/new_request.html", {"form": form, "agreement": agreement})
 
 
-def _customer_search(user: User, queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """Subject, description and the messages the contact may read: internal notes never answer their search."""
-    for word in text.split()[:10]:
-        message = visible_to(user, TicketEvent).filter(ticket=OuterRef("pk"), body__icontains=word)
-        queryset = queryset.filter(Q(subject__icontains=word) | Q(description__icontains=word) | Exists(message))
-    return queryset
-
-
 def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
+    """The contact's requests by the form's filters (a search's words too), newest first."""
+    queryset = _by_fields(user, form)
+    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if text:  # subject, description, names and public messages: internal notes never answer a contact's search
+        queryset = search(queryset, parse(text), public_only=True)
+    return queryset.order_by("-created_at")
+
+
+def _by_fields(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
     queryset = visible_to(user, Ticket).select_related("requester__user", "environment")
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
@@ -96,16 +99,33 @@ def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
         queryset = queryset.filter(kind=data["kind"])
     if data.get("priority"):
         queryset = queryset.filter(priority=data["priority"])
-    if data.get("q"):
-        queryset = _customer_search(user, queryset, data["q"])
-    return queryset.order_by("-created_at")
+    return queryset
+
+
+def _listed(user: User, form: RequestFilterForm, text: str) -> list[Ticket]:
+    """The list's requests: newest first, or with a search the best matches first."""
+    if not text:
+        return list(_filtered(user, form)[:LIST_SIZE])
+    queryset = _by_fields(user, form)
+    ids = ranked_ids(queryset, parse(text), public_only=True, start=0, stop=LIST_SIZE)
+    found = {ticket.pk: ticket for ticket in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @contact_required
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
+    user = acting_user(request)
+    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if text and (named := identified(user, text)) is not None:
+        return redirect("portal:ticket", identifier=named.identifier)  # only a request the contact may see
     now = timezone.now()
-    rows = sla_rows(_filtered(acting_user(request), form)[:LIST_SIZE], now)
+    tickets = _listed(user, form, text)
+    rows = sla_rows(tickets, now)
+    if text:
+        snippets = ticket_snippets(tickets, parse(text), public_only=True)
+        for row in rows:
+            row["snippet"] = snippets.get(row["ticket"].pk, "")
     query = request.GET.urlencode()
     return render(request, "portal/requests.html", {"form": form, "rows": rows, "query": query})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
@@ -43,6 +44,12 @@ class Channel(models.TextChoices):
 OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.WAITING, State.REOPENED)
 # The SLA clocks do not run in these states: waiting for the customer, or resolved (until reopened).
 PAUSING_STATES = {State.WAITING: "waiting", State.RESOLVED: "resolved"}
+
+
+class TicketManager(models.Manager["Ticket"]):
+    def get_queryset(self) -> QuerySet[Ticket]:
+        # The search terms are for the database's search only, and they grow with every message: never loaded.
+        return super().get_queryset().defer("search_vector")
 
 
 class Ticket(models.Model):
@@ -98,8 +105,9 @@ class Ticket(models.Model):
     # When the customer's latest message not yet read by an agent arrived; NULL once an agent opens the request's
     # page or answers it. On the row, so that every queue shows it and counts it without reading the history.
     unread_message_at = models.DateTimeField(_("new message from the customer"), null=True, blank=True, editable=False)
-    # Subject, description and every message, for the desk's search (it includes internal notes: desk only).
-    search_text = models.TextField(blank=True, default="", editable=False)
+    # The terms of subject, description, names and every message, weighted (tuki.tickets.search). PostgreSQL
+    # only: SQLite keeps them in an FTS5 table, and this column stays empty there.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     # NULL, not "", where there is no key: the unique constraint below ignores NULLs.
     submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     merged_into = models.ForeignKey(
@@ -116,6 +124,8 @@ class Ticket(models.Model):
     first_response_breached = models.BooleanField(default=False, editable=False)
     resolution_warned = models.BooleanField(default=False, editable=False)
     resolution_breached = models.BooleanField(default=False, editable=False)
+
+    objects = TicketManager()
 
     ORGANISATION_PATH: ClassVar[str] = "organisation"
 

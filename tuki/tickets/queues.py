@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from tuki.accounts.models import User
 from tuki.core.pages import page_number
 from tuki.core.scoping import visible_to
+from tuki.search.query import parse
 from tuki.tickets.models import OPEN_STATES, State, Ticket
+from tuki.tickets.search import ranked_ids, search, ticket_snippets
 
 QUEUES: dict[str, Any] = {
     "unassigned": gettext_lazy("Unassigned"),
@@ -38,6 +40,7 @@ SORT_LABELS: dict[str, Any] = {
     "oldest": gettext_lazy("Oldest"),
     "priority": gettext_lazy("Priority"),
     "updated": gettext_lazy("Recently updated"),
+    "relevance": gettext_lazy("Best match"),  # with a search (the default then); without one, nearest deadline
 }
 FILTERS = {
     "organisation": "organisation_id",
@@ -84,28 +87,13 @@ def sla_filter(value: str, now: datetime) -> Q:
     }.get(value, Q())
 
 
-def search_filter(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """PostgreSQL full-text search where available; every word as a substring on SQLite."""
-    text = text.strip()[:200]
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector("search_text", config="simple")
-        return queryset.annotate(search=vector).filter(
-            search=SearchQuery(text, config="simple", search_type="websearch")
-        )
-    for word in text.split():
-        queryset = queryset.filter(search_text__icontains=word)
-    return queryset
-
-
 @dataclass(frozen=True)
 class QueuePage:
     tickets: list[Ticket]
     page: int
     has_next: bool
+    # With a search: each shown request's words around the match, highlighted (escaped HTML).
+    snippets: dict[int, SafeString] = field(default_factory=dict)
 
 
 def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePage:
@@ -119,36 +107,53 @@ def queue_page(user: User, params: Mapping[str, str], now: datetime) -> QueuePag
         elif value:
             queryset = queryset.filter(**{column: value})
     queryset = queryset.filter(sla_filter(params.get("sla", ""), now))
-    queryset = search_filter(queryset, params.get("q", ""))
-    order = SORTS.get(params.get("sort", "due"), SORTS["due"])
+    text = params.get("q", "").strip()
+    query = parse(text)
+    # A search is sorted by relevance unless another sort is chosen; without one the nearest deadline comes first.
+    order = SORTS.get(params.get("sort", "")) or (None if text else SORTS["due"])
     page = page_number(params.get("page", ""), last=1_000_000)
     start = (page - 1) * PAGE_SIZE
-    # The page's rows are chosen by primary key first: that sort reads only the filter and sort columns (from
-    # an index where one covers them), and only the rows shown are then joined to customer, requester, assignee.
-    page_ids = queryset.order_by(*order).values("pk")[start : start + PAGE_SIZE + 1]
+    page_ids: Any
+    if order is None:  # the ranked ids first (one query), then their rows, put in the ids' order
+        page_ids = ranked_ids(queryset, query, public_only=False, start=start, stop=start + PAGE_SIZE + 1)
+    else:
+        if text:
+            queryset = search(queryset, query, public_only=False)
+        # The page's rows are chosen by primary key first: that sort reads only the filter and sort columns (from
+        # an index where one covers them), and only the rows shown are then joined to customer, requester and
+        # assignee.
+        page_ids = queryset.order_by(*order).values("pk")[start : start + PAGE_SIZE + 1]
     rows = list(
         Ticket.objects.filter(pk__in=page_ids)
         .select_related("organisation", "requester__user", "assignee")
-        .only(
-            "pk",
-            "subject",
-            "state",
-            "priority",
-            "kind",
-            "created_at",
-            "updated_at",
-            "resolution_due",
-            "resolution_warn_at",
-            "resolved_at",
-            "unread_message_at",
-            "agreement_id",
-            "organisation__name",
-            "requester__user__full_name",
-            "assignee__full_name",
-        )
-        .order_by(*order)
+        .only(*ROW_FIELDS, *(["description"] if text else []))
+        .order_by(*(order or ()))
     )
-    return QueuePage(tickets=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
+    if order is None:
+        position = {pk: index for index, pk in enumerate(page_ids)}
+        rows.sort(key=lambda ticket: position[ticket.pk])
+    tickets = rows[:PAGE_SIZE]
+    snippets = ticket_snippets(tickets, query, public_only=False) if text else {}
+    return QueuePage(tickets=tickets, page=page, has_next=len(rows) > PAGE_SIZE, snippets=snippets)
+
+
+ROW_FIELDS = (
+    "pk",
+    "subject",
+    "state",
+    "priority",
+    "kind",
+    "created_at",
+    "updated_at",
+    "resolution_due",
+    "resolution_warn_at",
+    "resolved_at",
+    "unread_message_at",
+    "agreement_id",
+    "organisation__name",
+    "requester__user__full_name",
+    "assignee__full_name",
+)
 
 
 def queue_counts(user: User, now: datetime) -> dict[str, int]:

@@ -34,7 +34,7 @@ def ticket_for_action(user: User, identifier: str) -> Ticket:
 
 
 def _visible_ticket(user: User, identifier: str, queryset: QuerySet[Ticket]) -> Ticket:
-    scoped = visible_to(user, queryset).defer("search_text")  # only for searching; it grows with every message
+    scoped = visible_to(user, queryset)
     ticket = get_visible_or_404(user, scoped, pk=ticket_pk_from_identifier(identifier))
     if ticket.agreement_id is not None:
         ticket.agreement = agreement_get(ticket.agreement_id)

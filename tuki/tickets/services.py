@@ -13,8 +13,8 @@ from typing import TypedDict, Unpack
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, F, Func, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,8 @@ from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Priority
 from tuki.agreements.selectors import agreement_for
 from tuki.environments.models import Environment
+from tuki.search.analysis import detect_language
+from tuki.search.documents import Piece
 from tuki.tickets.attachments import attachments_store
 from tuki.tickets.deadlines import refresh_deadlines
 from tuki.tickets.lifecycle import (
@@ -36,6 +38,7 @@ from tuki.tickets.lifecycle import (
     side_of,
 )
 from tuki.tickets.models import PAUSING_STATES, Channel, EventKind, Kind, SlaPause, State, Ticket, TicketEvent
+from tuki.tickets.search import Source, index_append, index_inserted, index_new
 from tuki.tickets.signals import announce_event, one_act
 
 
@@ -86,16 +89,18 @@ def ticket_create(
         subject=subject.strip(),
         description=description.strip(),
         submission_key=submission_key or None,
-        search_text=f"{subject.strip()}\n{description.strip()}",
         created_at=now,
         updated_at=now,
     )
     # The related rows were just loaded and checked above; re-reading each one would double the queries.
     ticket.full_clean(exclude=RELATED_FIELDS, validate_unique=False)  # the key's length too; its clash below
     refresh_deadlines(ticket, now)
+    source = _search_source(ticket, requester, actor)
+    index_new(ticket, source)
     try:
         with transaction.atomic():  # a savepoint only when the caller has a transaction open
             ticket.save()
+            index_inserted(ticket, source)
             copies = [c for c in cc if c.pk != requester.pk]
             if copies:
                 ticket.cc_contacts.set(copies)
@@ -114,6 +119,18 @@ def ticket_create(
             return earlier
         raise
     return ticket
+
+
+def _search_source(ticket: Ticket, requester: Contact, actor: User) -> Source:
+    """What a new request is found by. The names come from the objects at hand where they are loaded already."""
+    if Contact.user.is_cached(requester) and Contact.organisation.is_cached(requester):
+        names = (requester.user.full_name, requester.organisation.name)
+    else:
+        names = Contact.objects.filter(pk=requester.pk).values_list("user__full_name", "organisation__name").get()
+    author = requester.user.language if actor.pk == requester.user_id else actor.language
+    # One language for the whole request, from all its text: a short subject alone says little.
+    language = detect_language(f"{ticket.subject}\n{ticket.description}", default=author)
+    return Source(ticket.subject, ticket.description, names[0], names[1], language=language)
 
 
 RELATED_FIELDS = ("organisation", "requester", "agreement", "environment", "business_unit", "assignee", "merged_into")
@@ -171,13 +188,11 @@ def _move(*, actor: User | None, ticket: Ticket, to: str, now: datetime) -> Tick
     return ticket
 
 
-def _with_text(text: str) -> Concat:
-    """The request's search text with ``text`` added (in the UPDATE itself: it is never read into Python)."""
-    return Concat(F("search_text"), Value("\n" + text))
-
-
-def _add_to_search(ticket: Ticket, text: str) -> None:
-    Ticket.objects.filter(pk=ticket.pk).update(search_text=_with_text(text))
+def _touch_and_index(ticket: Ticket, now: datetime, piece: Piece) -> None:
+    """The request's ``updated_at`` and its search index with ``piece``'s terms added, in one UPDATE."""
+    changes: dict[str, object] = {"updated_at": now}
+    index_append(ticket.pk, piece, changes)
+    Ticket.objects.filter(pk=ticket.pk).update(**changes)
 
 
 def _end_pause(ticket: Ticket, now: datetime) -> None:
@@ -226,7 +241,9 @@ def ticket_reply(
         raise PermissionDenied(_("You may not reply to this request."))
     if not body.strip():
         raise ValidationError({"body": _("Write a message before sending.")})
-    changes: dict[str, datetime | Func | None] = {"updated_at": now, "search_text": _with_text(body)}
+    changes: dict[str, object] = {"updated_at": now}
+    # Only the reply's own terms are analysed and added: the request's history is never read again.
+    index_append(ticket.pk, Piece(body, "C", actor.language), changes)
     if role == STAFF:  # the staff's first reply meets the response target; later ones leave the time be
         changes["first_responded_at"] = Coalesce("first_responded_at", Value(now, output_field=DateTimeField()))
         changes["unread_message_at"] = None  # whoever answers has read what the customer wrote
@@ -297,10 +314,9 @@ def ticket_note(
     event = TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.NOTE, actor=actor, body=body, public=False, created_at=now
     )
-    _add_to_search(ticket, body)
     if files:
         attachments_store(event=event, ticket=ticket, files=files, actor=actor)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    _touch_and_index(ticket, now, Piece(body, "D", actor.language))
     return event
 
 
@@ -324,8 +340,7 @@ def ticket_log_call(
         created_at=now,
         data={"caller": caller.pk, "caller_name": caller.user.full_name},
     )
-    _add_to_search(ticket, body)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    _touch_and_index(ticket, now, Piece(body, "C", actor.language))
     return event
 
 
@@ -383,10 +398,10 @@ def ticket_update(
             changed.append((name, before, after))
     if not changed:
         return ticket
-    ticket.full_clean()
+    ticket.full_clean(exclude=["search_vector"])  # never loaded (see TicketManager)
     _save(ticket, now, [name for name, _b, _a in changed])
-    if "subject" in changes:
-        _add_to_search(ticket, ticket.subject)
+    if "subject" in changes:  # the old subject's terms stay: it is still how people may remember the request
+        _touch_and_index(ticket, now, Piece(ticket.subject, "A", actor.language))
     for name, before, after in changed:
         TicketEvent.objects.create(
             ticket=ticket,

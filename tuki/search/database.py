@@ -1,0 +1,179 @@
+"""The index on the database in use: a ``tsvector`` column on PostgreSQL, an FTS5 table on SQLite.
+
+The domains name their column or table; the SQL here takes only names written in our code, and every value
+(terms, queries) as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, Model, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+from tuki.search.compile import fts5, tsquery
+from tuki.search.query import Query
+
+M = TypeVar("M", bound=Model)
+RANKED = 2_000  # the newest matches of a search ranked by relevance (see Index.ranked_ids)
+
+# FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
+FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class _TsQuery(Func):
+    template = "CAST(%(expressions)s AS tsquery)"
+
+
+class Matches(Func):
+    """``vector @@ query``: true where the stored vector matches the tsquery text."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, column: str, query: str) -> None:
+        super().__init__(F(column), _TsQuery(Value(query)))
+
+
+class Rank(Func):
+    """``ts_rank``: frequent matches and matches in heavy pieces (the subject) count most. (``ts_rank_cd`` also
+    rewards matches close together, at a higher cost per row: a search ranks up to RANKED rows.)"""
+
+    function = "ts_rank"
+    output_field = FloatField()
+
+    def __init__(self, column: str, query: str) -> None:
+        super().__init__(F(column), _TsQuery(Value(query)))
+
+
+class _Stored(Func):
+    template = "COALESCE(%(expressions)s, ''::tsvector)"
+    output_field = SearchVectorField()
+
+
+class _TsVector(Func):
+    template = "CAST(%(expressions)s AS tsvector)"
+    output_field = SearchVectorField()
+
+
+class Appended(Func):
+    """The stored vector with a tsvector literal's terms after its own (``||`` shifts their positions)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str, vector: str) -> None:
+        super().__init__(_Stored(F(column)), _TsVector(Value(vector)))
+
+
+def fts_ids(table: str, match: str) -> RawSQL:
+    """The rowids of an FTS5 table's rows that match: for ``pk__in``."""
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])  # noqa: S608, S611 - our name
+
+
+def fts_insert(table: str, rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[str]) -> None:
+    """Put the rows (rowid and each column's terms) in the FTS5 table, replacing any under the same rowid."""
+    names = ", ".join(columns)
+    marks = ", ".join(["%s"] * (len(columns) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {table} (rowid, {names}) VALUES ({marks})",  # noqa: S608 - our own names
+            [(rowid, *values) for rowid, values in rows],
+        )
+
+
+def fts_append(table: str, rowid: int, column: str, terms: str) -> None:
+    """Add terms to one column of a row. The row's other terms are re-read by FTS5, never re-analysed."""
+    if not terms:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} || ' ' || %s WHERE rowid = %s",  # noqa: S608 - our names
+            [terms, rowid],
+        )
+
+
+def fts_create(table: str, columns: Sequence[str], schema_editor: Any) -> None:
+    names = ", ".join(columns)
+    schema_editor.execute(
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5({names}, tokenize="{FTS5_TOKENIZER}")'
+    )
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where a model's terms are: ``vector`` (its tsvector column) on PostgreSQL, ``table`` (FTS5, one column per
+    weight from A, rowid = the row's primary key) on SQLite; ``bm25`` weighs the FTS5 columns."""
+
+    vector: str
+    table: str
+    columns: tuple[str, ...]
+    bm25: tuple[float, ...]
+
+    def search(self, queryset: QuerySet[M], query: Query, *, weights: str = "", any_word: bool = False) -> QuerySet[M]:
+        """The rows of ``queryset`` that match, in no particular order.
+
+        ``weights`` keeps to the pieces of those weights (the portal: no internal notes); ``any_word`` matches a
+        row with any of the query's words instead of all (suggestions from a long description). A query with
+        nothing searchable ("%", "-word" alone, only stopwords) finds nothing.
+        """
+        if not query:
+            return queryset.none()
+        if on_postgresql():
+            return queryset.filter(Matches(self.vector, tsquery(query, weights, any_word=any_word)))
+        return queryset.filter(pk__in=fts_ids(self.table, self._match(query, weights, any_word)))
+
+    def ranked_ids(
+        self,
+        queryset: QuerySet[M],
+        query: Query,
+        *,
+        weights: str = "",
+        any_word: bool = False,
+        start: int = 0,
+        stop: int = 100,
+    ) -> list[int]:
+        """The primary keys of the matching rows of ``queryset``, best first, from ``start`` to ``stop``.
+
+        Equal matches come newest (highest key) first. Only the newest RANKED matches are ranked (a common word
+        in a million requests would take seconds; older matches are found by a search sorted by date), each
+        once: PostgreSQL's ``ts_rank`` in the query, FTS5's bm25 in one query over their rowids (bm25 in a
+        subquery per row would read the terms' whole lists again for every row).
+        """
+        if not query or stop <= start:
+            return []
+        found = self.search(queryset, query, weights=weights, any_word=any_word)
+        if on_postgresql():
+            newest = found.order_by("-pk").values("pk")[:RANKED]
+            rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
+            ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
+            return list(ordered.values_list("pk", flat=True)[start:stop])
+        match = self._match(query, weights, any_word)
+        inner, params = found.order_by().values("pk").query.sql_with_params()
+        weights_sql = ", ".join(str(float(w)) for w in self.bm25)
+        # The newest RANKED of the filtered matches, then bm25 from one MATCH over their range of rowids (FTS5
+        # seeks to it); each set materialised: folded into the outer query, SQLite would run the MATCH again for
+        # every row.
+        sql = (
+            f"WITH c AS MATERIALIZED (SELECT pk FROM ({inner}) ORDER BY pk DESC LIMIT {RANKED}), "  # noqa: S608
+            f"s AS MATERIALIZED (SELECT rowid AS id, bm25({self.table}, {weights_sql}) AS score FROM {self.table} "
+            f"WHERE {self.table} MATCH %s AND rowid >= (SELECT min(pk) FROM c)) "
+            "SELECT s.id FROM s WHERE s.id IN (SELECT pk FROM c) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, match, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _match(self, query: Query, weights: str, any_word: bool) -> str:
+        columns = tuple(self.columns["ABCD".index(w)] for w in weights) if weights else ()
+        return fts5(query, columns, any_word=any_word)
