@@ -281,7 +281,6 @@ def request_time(user: User, ticket: Ticket) -> RequestTime:
         visible_to(user, Ticket)
         .filter(pk=ticket.pk)
         .select_related("estimate__proposed_by", "estimate__decided_by")
-        .defer("search_text")  # only for searching; it grows with every message
         .annotate(**{f"minutes_{kind}": total for kind, total in sums.items()})
         .first()
     )
