@@ -22,11 +22,11 @@ from tuki.tickets.services import ticket_assign, ticket_create, ticket_note, tic
 # quarantined mail in the navigation, and whether an agent without a verified session has a device that should
 # have, are kept per process (tuki.core.versioned) and cost no query.
 QUEUE_PAGE_QUERIES = 5
-# 5, and one more when any event carries files, as here; and one row holding the request's minutes by kind and its
-# estimate with who proposed and decided it. An agent who has timers costs one more (TIMER_PAGE_QUERIES): the one
-# on this request, and the one running elsewhere that starting here would pause.
+# 5, and one more when any event carries files, as here; and one for the request's minutes by kind. A request with
+# an estimate costs one more (its estimate, with who proposed and decided it), and so does an agent who has timers
+# (the one on this request, and the one running elsewhere that starting here would pause): ESTIMATE_AND_TIMER_QUERIES.
 REQUEST_PAGE_QUERIES = 7
-TIMER_PAGE_QUERIES = REQUEST_PAGE_QUERIES + 1
+ESTIMATE_AND_TIMER_QUERIES = REQUEST_PAGE_QUERIES + 2
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -265,32 +265,39 @@ class RequestTime:
         return sum(self.minutes.values())
 
 
+def _load_estimated() -> frozenset[int]:
+    return frozenset(Estimate.objects.values_list("ticket_id", flat=True))
+
+
+# The requests that have an estimate: few of them (additional work is the exception), asked on every request page.
+# Each process keeps their ids until an estimate is made or removed, and reads the estimate only where there is one.
+ESTIMATED: Versioned[frozenset[int]] = Versioned("estimated-requests", _load_estimated)
+
+
+@receiver(post_save, sender=Estimate)
+def _estimate_saved(created: bool = False, **kwargs: object) -> None:
+    if created:
+        ESTIMATED.changed()
+
+
+@receiver(post_delete, sender=Estimate)
+def _estimate_removed(**kwargs: object) -> None:
+    ESTIMATED.changed()
+
+
 def request_time(user: User, ticket: Ticket) -> RequestTime:
-    """The request's minutes by kind (corrections included) and its estimate with who proposed and decided it, in
-    one query whatever the number of entries: the request's row with a sum per kind and its estimate joined."""
-    sums = {
-        kind: Subquery(
-            TimeEntry.objects.filter(ticket=OuterRef("pk"), kind=kind)
-            .values("ticket")
-            .annotate(total=Sum("minutes"))
-            .values("total")[:1]
-        )
-        for kind in WorkKind.values
-    }
-    row = (
-        visible_to(user, Ticket)
-        .filter(pk=ticket.pk)
-        .select_related("estimate__proposed_by", "estimate__decided_by")
-        .annotate(**{f"minutes_{kind}": total for kind, total in sums.items()})
-        .first()
-    )
-    if row is None:
-        return RequestTime({}, None)
-    try:
-        estimate: Estimate | None = row.estimate
-    except Estimate.DoesNotExist:
-        estimate = None  # an estimate is visible exactly when its request is (VISIBLE_WITH), as this one is
-    return RequestTime({kind: getattr(row, f"minutes_{kind}") or 0 for kind in WorkKind.values}, estimate)
+    """The request's minutes by kind (corrections included), one aggregate over its entries whatever their number,
+    and its estimate with who proposed and decided it. ``ticket`` is one the user may see: its entries and its
+    estimate are visible with it (VISIBLE_WITH)."""
+    minutes = dict.fromkeys(WorkKind.values, 0)
+    sums = visible_to(user, TimeEntry).filter(ticket=ticket).values_list("kind").annotate(Sum("minutes")).order_by()
+    for kind, total in sums:
+        minutes[kind] = total or 0
+    estimate = None
+    if ticket.pk in ESTIMATED.get():
+        found = visible_to(user, Estimate).filter(ticket=ticket).select_related("proposed_by", "decided_by")
+        estimate = found.order_by().first()
+    return RequestTime(minutes, estimate)
 
 
 def _load_timer_owners() -> frozenset[int]:
