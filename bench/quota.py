@@ -194,19 +194,22 @@ def make_world(today: date, entries: int) -> dict[str, Any]:
             for index, organisation in enumerate(organisations)
         ]
         tickets = Ticket.objects.bulk_create(
-            Ticket(
-                organisation=organisation,
-                requester=contacts[o],
-                agreement=agreements[o],
-                business_unit=units[o * len(UNITS) + r % len(UNITS)],
-                state="closed",
-                subject=f"Request {r} of {month:%Y-%m}",
-                created_at=_noon(month),
-                updated_at=_noon(month),
-            )
-            for o, organisation in enumerate(organisations)
-            for month in months
-            for r in range(REQUESTS_PER_MONTH)
+            [
+                Ticket(
+                    organisation=organisation,
+                    requester=contacts[o],
+                    agreement=agreements[o],
+                    business_unit=units[o * len(UNITS) + r % len(UNITS)],
+                    state="closed",
+                    subject=f"Request {r} of {month:%Y-%m}",
+                    created_at=_noon(month),
+                    updated_at=_noon(month),
+                )
+                for o, organisation in enumerate(organisations)
+                for month in months
+                for r in range(REQUESTS_PER_MONTH)
+            ],
+            batch_size=1000,  # PostgreSQL takes at most 65,535 parameters in one statement
         )
         ticket_ids = np.array([t.pk for t in tickets]).reshape(ORGANISATIONS, MONTHS, REQUESTS_PER_MONTH)
         amount = ledger.line_amount(6000, RATE)
