@@ -30,11 +30,9 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -49,13 +47,13 @@ from bench.desk import (  # noqa: E402 - the path above first
     PG_SERVER,
     US,
     count_queries,
-    free_port,
     instants,
     log,
     login,
     percentiles,
     pg_admin,
     prepare_environment,
+    start_server,
     time_gets,
     wait_for_quiet,
 )
@@ -407,27 +405,6 @@ def load(count: int, world: dict[str, Any], vendor: str, pg_name: str) -> tuple[
     log("  loaded the environments' history; rebuilding indexes")
     loader.finish()
     return data, time.perf_counter() - started
-
-
-def start_server(env: dict[str, str], var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    log_file = (var_dir / "gunicorn.log").open("wb")
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [str(gunicorn), "tuki.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    command += ["--threads", "1", "--timeout", "120"]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log_file, stderr=log_file)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
-                if response.status == 200:
-                    return server, base
-        except OSError:
-            time.sleep(0.1)
-        if server.poll() is not None:
-            break
-    server.kill()
-    raise RuntimeError(f"gunicorn did not start; see {var_dir / 'gunicorn.log'}")
 
 
 def run(args: argparse.Namespace, var_dir: Path, env: dict[str, str]) -> dict[str, Any]:

@@ -33,7 +33,6 @@ import calendar
 import http.cookiejar
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -57,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from bench.desk import (  # noqa: E402 - the repository root goes on the path first
     PG_SERVER,
     KeepRedirects,
+    form_token,
     log,
     percentiles,
     pg_admin,
@@ -471,14 +471,6 @@ def count_queries(user: Any, paths: dict[str, str], device: Any = None) -> dict[
     return counts
 
 
-def _token(opener: urllib.request.OpenerDirector, url: str) -> str:
-    with opener.open(url) as response:
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
-    if match is None:
-        raise RuntimeError(f"no CSRF token on {url}")
-    return match[1]
-
-
 def _post(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> None:
     try:
         opener.open(url, data=urllib.parse.urlencode(fields).encode()).read()
@@ -493,10 +485,10 @@ def login(base: str, email: str, password: str, home: str, device: Any = None) -
     """Log in through the login form, and the second step's form with the app's code when ``device`` is given."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), KeepRedirects())
-    token = _token(opener, f"{base}/accounts/login/")
+    token = form_token(opener, f"{base}/accounts/login/")
     _post(opener, f"{base}/accounts/login/", {"csrfmiddlewaretoken": token, "username": email, "password": password})
     if device is not None:
-        token = _token(opener, f"{base}/accounts/two-step/verify/")
+        token = form_token(opener, f"{base}/accounts/two-step/verify/")
         code = totp_code(device)
         _post(opener, f"{base}/accounts/two-step/verify/", {"csrfmiddlewaretoken": token, "code": code})
     with opener.open(f"{base}{home}") as response:
