@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import mail
@@ -18,7 +19,7 @@ from tests.conftest import PASSWORD
 ATTACKER = "203.0.113.7"
 ANNA_AT_WORK = "198.51.100.2"
 PROXY = "10.0.0.1"
-LOCKED = "locked for 15 minutes"
+LOCKED = "paused for 15 minutes"
 SLOWED = "Too many failed logins from your network"
 
 
@@ -197,3 +198,30 @@ def test_an_account_is_one_account_however_its_address_is_written(anna: Any) -> 
         response = _login(client, email, "guess", ANNA_AT_WORK)
     assert response.status_code == 429
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"anna@org-a.example"}
+
+
+@pytest.mark.parametrize(
+    ("language", "elsewhere", "account_locked"),
+    [
+        ("fi", "Muualta kirjautuminen toimii", "tili on lukittu"),
+        ("sv", "Inloggningar från andra platser fungerar", "kontot är låst"),
+        ("en", "Logins from elsewhere work as before", "account is locked"),
+    ],
+)
+def test_the_lockout_message_says_the_lock_is_on_this_address_only(
+    anna: Any, language: str, elsewhere: str, account_locked: str
+) -> None:
+    # The lock holds for the account and the address together: telling anna her account is locked would send
+    # her to reset a password that works from any other network.
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": "anna@org-a.example", "password": "guess"},
+            REMOTE_ADDR=ANNA_AT_WORK,
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert elsewhere in page and "15" in page
+    assert account_locked not in page

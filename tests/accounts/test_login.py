@@ -54,7 +54,7 @@ def test_tenth_wrong_password_locks_the_account(client: Client, anna: Any) -> No
         assert _login(client, "anna@org-a.example", "wrong").status_code == 200
     tenth = _login(client, "anna@org-a.example", "wrong")
     assert tenth.status_code == 429
-    assert "locked for 15 minutes" in tenth.content.decode()
+    assert "paused for 15 minutes" in tenth.content.decode()
     # Even the right password is refused until the cool-off has passed.
     right = _login(client, "anna@org-a.example", PASSWORD)
     assert right.status_code == 429
@@ -64,7 +64,7 @@ def test_tenth_wrong_password_locks_the_account(client: Client, anna: Any) -> No
 def test_lockout_message_is_in_finnish_by_default(client: Client, anna: Any) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(reverse("accounts:login"), {"username": "anna@org-a.example", "password": "x"})
-    assert "lukittu" in response.content.decode()
+    assert "estetty 15 minuutiksi" in response.content.decode()
 
 
 def test_logout_is_a_post(client: Client, anna: Any) -> None:

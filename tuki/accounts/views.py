@@ -37,13 +37,16 @@ class LoginView(auth_views.LoginView):
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
     """Axes calls this when an account has had too many wrong passwords from the client's address.
 
+    The lock is on the pair, not the account: the message says so, or a user would think a reset or a call to
+    the supplier were needed when the same login from another network works.
+
     The page offers the password reset: a new password set through the mailed link lifts the lock.
     """
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = LoginForm(request)
     message = _(
-        "Too many wrong passwords: this account is locked for %(minutes)d minutes. "
-        "Try again later or reset your password."
+        "Too many wrong passwords for this account from your network address: logins to it from here are paused "
+        "for %(minutes)d minutes. Logins from elsewhere work as before."
     ) % {"minutes": minutes}
     return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=429)
 
