@@ -1,22 +1,16 @@
-"""The requests' background jobs: closing after the reopen window, recomputing deadlines, removing orphaned files."""
+"""The requests' background jobs: closing after the reopen window, recomputing deadlines."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from tuki.core.files import orphaned_files
 from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
-from tuki.tickets.models import Attachment
 
 logger = logging.getLogger(__name__)
-
-# A file younger than this may belong to a transaction that is still running.
-GRACE = timedelta(days=1)
 
 
 @db_periodic_task(crontab(minute="5"))
@@ -32,20 +26,3 @@ def recompute_deadlines_for_calendar(calendar_id: int) -> None:
 @db_task()
 def recompute_deadlines_for_agreement(agreement_id: int) -> None:
     tickets_recompute_deadlines(agreement_id=agreement_id, now=timezone.now())
-
-
-@db_periodic_task(crontab(hour="3", minute="37"))
-def attachments_remove_orphans() -> int:
-    """Remove attachment files that no attachment row refers to (left by rolled-back transactions)."""
-    storage = Attachment._meta.get_field("file").storage
-    removed = 0
-    for name in orphaned_files(storage, "attachments", _referred, timezone.now() - GRACE):
-        storage.delete(name)
-        removed += 1
-    if removed:
-        logger.info("Removed %d attachment files that no request refers to", removed)
-    return removed
-
-
-def _referred(names: list[str]) -> list[str]:
-    return list(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
