@@ -1,0 +1,28 @@
+"""The webhooks' subscriptions to what the domains announce. Each hands the work to the worker at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
+
+from tuki.changes.signals import change_moved
+from tuki.sla.signals import threshold_reached
+from tuki.tickets.signals import event_recorded
+from tuki.webhooks import tasks
+
+
+@receiver(event_recorded)
+def _request_events(*, event_ids: tuple[int, ...], **kwargs: Any) -> None:
+    tasks.ticket_events_announced(list(event_ids))
+
+
+@receiver(threshold_reached)
+def _sla_threshold(*, ticket_id: int, kind: str, due: datetime, **kwargs: Any) -> None:
+    tasks.sla_threshold_reached(ticket_id, kind, due)
+
+
+@receiver(change_moved)
+def _change_moved(*, event_id: int, **kwargs: Any) -> None:
+    tasks.change_moved(event_id)
