@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +45,7 @@ REQUEST_RELATIONS = ("organisation", "requester__user", "environment")
 
 def _send_after_commit(delivery_ids: Sequence[int]) -> None:
     for delivery_id in delivery_ids:
-        transaction.on_commit(lambda delivery_id=delivery_id: deliver(delivery_id))
+        transaction.on_commit(partial(deliver, delivery_id))
 
 
 def _anyone_listens() -> bool:

@@ -4,6 +4,8 @@ open them and pass the organisation (None for the supplier's) and their page fra
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -43,7 +45,7 @@ def subscription_list(
     request: HttpRequest, *, organisation: Organisation | None, base: str, namespace: str
 ) -> HttpResponse:
     form = SubscriptionForm(request.POST or None)
-    context = {"base": base, "namespace": namespace, "organisation": organisation, "form": form}
+    context: dict[str, Any] = {"base": base, "namespace": namespace, "organisation": organisation, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             subscription, secret = subscription_create(
@@ -67,7 +69,7 @@ def subscription_detail(
     initial = {"url": subscription.url, "event_types": subscription.event_types, "is_active": subscription.is_active}
     action = request.POST.get("action", "save")
     form = SubscriptionChangeForm(request.POST if action == "save" else None, initial=initial)
-    context = {"base": base, "namespace": namespace, "subscription": subscription, "form": form}
+    context: dict[str, Any] = {"base": base, "namespace": namespace, "subscription": subscription, "form": form}
     if request.method == "POST":
         user = acting_user(request)
         try:
