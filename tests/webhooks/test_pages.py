@@ -39,7 +39,9 @@ def test_a_customer_manager_makes_a_webhook_and_sees_its_secret_once(client: Any
     assert subscription.event_types == ["request.created", "request.replied"]
     assert subscription.secret in response.content.decode() and response["Cache-Control"] == "no-store"
     assert subscription.secret not in client.get("/portal/integrations/").content.decode()
-    assert subscription.secret not in client.get(f"/portal/integrations/{subscription.pk}/").content.decode()
+    detail = client.get(f"/portal/integrations/{subscription.pk}/").content.decode()
+    assert subscription.secret not in detail
+    assert 'value="http://127.0.0.1:9/hooks"' in detail and "errorlist" not in detail  # the form as saved
 
 
 def test_a_refused_address_is_told_and_nothing_is_made(client: Any, anna: User) -> None:

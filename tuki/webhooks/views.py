@@ -68,7 +68,8 @@ def subscription_detail(
     subscription = get_visible_or_404(acting_user(request), _owned(request, organisation), pk=pk)
     initial = {"url": subscription.url, "event_types": subscription.event_types, "is_active": subscription.is_active}
     action = request.POST.get("action", "save")
-    form = SubscriptionChangeForm(request.POST if action == "save" else None, initial=initial)
+    submitted = request.method == "POST" and action == "save"
+    form = SubscriptionChangeForm(request.POST if submitted else None, initial=initial)
     context: dict[str, Any] = {"base": base, "namespace": namespace, "subscription": subscription, "form": form}
     if request.method == "POST":
         user = acting_user(request)
