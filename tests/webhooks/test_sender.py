@@ -68,7 +68,7 @@ def test_tls_names_the_host_and_checks_its_certificate(tmp_path: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(  # noqa: S603 - fixed arguments
         [
-            "openssl",
+            str(shutil.which("openssl")),
             "req",
             "-x509",
             "-newkey",
