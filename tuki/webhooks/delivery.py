@@ -110,7 +110,9 @@ def delivery_send(delivery_id: int, *, now: datetime) -> bool | None:
 
 @transaction.atomic
 def _record(delivery: Delivery, outcome: sender.Outcome, now: datetime) -> None:
-    subscription = Subscription.objects.select_for_update().get(pk=delivery.subscription_id)
+    subscription = Subscription.objects.select_for_update().filter(pk=delivery.subscription_id).first()
+    if subscription is None:  # removed by its owner while this attempt was on its way
+        return
     Attempt.objects.create(
         delivery=delivery,
         subscription=subscription,

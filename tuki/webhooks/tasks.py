@@ -20,7 +20,7 @@ from tuki.changes.models import ChangeEvent, ChangeState
 from tuki.sla.models import NoticeKind
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
 from tuki.webhooks.delivery import deliveries_create, delivery_send, due_deliveries
-from tuki.webhooks.models import Delivery, DeliveryState, EventType, Subscription
+from tuki.webhooks.models import Delivery, DeliveryState, EventType
 from tuki.webhooks.payloads import change_data, envelope, reply_data, request_data
 
 logger = logging.getLogger(__name__)
@@ -48,16 +48,9 @@ def _send_after_commit(delivery_ids: Sequence[int]) -> None:
         transaction.on_commit(partial(deliver, delivery_id))
 
 
-def _anyone_listens() -> bool:
-    # Most events go to no subscription at all: one cheap look before reading the event.
-    return Subscription.objects.filter(is_active=True).exists()
-
-
 @db_task()
 @transaction.atomic
 def ticket_events_announced(event_ids: Sequence[int]) -> None:
-    if not _anyone_listens():
-        return
     events = TicketEvent.objects.filter(pk__in=event_ids, kind__in=list(TICKET_EVENTS), public=True)
     made: list[int] = []
     for event in events.select_related("actor", *(f"ticket__{name}" for name in REQUEST_RELATIONS)):
@@ -82,8 +75,6 @@ def ticket_events_announced(event_ids: Sequence[int]) -> None:
 @db_task()
 @transaction.atomic
 def sla_threshold_reached(ticket_id: int, kind: str, due: datetime) -> None:
-    if not _anyone_listens():
-        return
     ticket = Ticket.objects.select_related(*REQUEST_RELATIONS).get(pk=ticket_id)
     clock, event_type = SLA_CLOCKS[NoticeKind(kind)]
     now = timezone.now()
@@ -101,8 +92,6 @@ def sla_threshold_reached(ticket_id: int, kind: str, due: datetime) -> None:
 @db_task()
 @transaction.atomic
 def change_moved(event_id: int) -> None:
-    if not _anyone_listens():
-        return
     event = ChangeEvent.objects.select_related("change__organisation").get(pk=event_id)
     target = event.data.get("to") if event.kind == "transition" else None
     if target not in CHANGE_MOVES:
