@@ -25,7 +25,9 @@ PACKAGE = ROOT / "tuki"
 LAYERS: list[list[str]] = [
     ["tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings"],
     ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api"],
-    ["tuki.mail"],
+    ["tuki.mail", "tuki.webhooks"],
+    # What the webhooks announce (a subscription turned off), for the mail channel beside them to tell its owner.
+    ["tuki.webhooks.signals"],
     # Time is logged on requests and on changes: the time ledger knows both.
     ["tuki.timesheets"],
     ["tuki.changes", "tuki.handbook"],

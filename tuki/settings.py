@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tuki.changes",
     "tuki.mail",
     "tuki.mail.intake",
+    "tuki.webhooks",
     "tuki.handbook",
     "tuki.catalogue",
     "tuki.portal",
@@ -360,6 +361,11 @@ TUKI_MAIL_MAX_ATTEMPTS = _positive("TUKI_MAIL_MAX_ATTEMPTS", env.get_int("TUKI_M
 TUKI_MAIL_AUTHSERV_ID = env.get_str("TUKI_MAIL_AUTHSERV_ID").strip()
 if TUKI_MAIL_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", TUKI_MAIL_AUTHSERV_ID):
     raise ImproperlyConfigured(f"TUKI_MAIL_AUTHSERV_ID must be a host name; got {TUKI_MAIL_AUTHSERV_ID!r}.")
+
+# Webhooks (tuki.webhooks) go over https to public addresses only. Hosts named here (comma-separated names or
+# addresses, e.g. "hooks.intranet.example,10.0.0.7") are trusted as they are: their private addresses are allowed,
+# and so is plain http. For a customer's desk inside the supplier's own network; leave empty otherwise.
+TUKI_WEBHOOK_ALLOWED_HOSTS = env.get_list("TUKI_WEBHOOK_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from tuki.desk import (
     time_views,
     timer_views,
     views,
+    webhook_views,
 )
 
 app_name = "desk"
@@ -32,6 +33,8 @@ urlpatterns = [
     path("customers/", views.customers, name="customers"),
     path("preferences/", views.preferences, name="preferences"),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("integrations/", webhook_views.webhooks, name="webhooks"),
+    path("integrations/<int:pk>/", webhook_views.webhook, name="webhook"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("phone/", phone.phone_request, name="phone"),
     path("mail/", mail_views.inbound_list, name="mail"),

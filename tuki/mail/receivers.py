@@ -15,10 +15,12 @@ from tuki.mail.tasks import (
     notify_event,
     quota_notice,
     send_sla_notice,
+    webhook_disabled_notice,
 )
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
 from tuki.timesheets.signals import estimate_overrun, quota_notice_recorded
+from tuki.webhooks.signals import subscription_disabled
 
 
 @receiver(event_recorded)
@@ -49,3 +51,8 @@ def _send_change_notice(*, event_id: int, **kwargs: Any) -> None:
 @receiver(window_near)
 def _send_window_reminder(*, change_id: int, start: datetime, **kwargs: Any) -> None:
     change_window_notice(change_id, start)
+
+
+@receiver(subscription_disabled)
+def _tell_webhook_owner(*, owner_id: int, organisation_id: int | None, url: str, reason: str, **kwargs: Any) -> None:
+    webhook_disabled_notice(owner_id, organisation_id, url, reason)

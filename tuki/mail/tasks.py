@@ -17,6 +17,7 @@ from tuki.mail.estimate_notices import send_overrun_notice
 from tuki.mail.notifications import send_event_notifications
 from tuki.mail.quota_notices import send_quota_notice
 from tuki.mail.sla_notices import send_digests, send_notice
+from tuki.mail.webhook_notices import send_disabled_notice
 
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
@@ -63,3 +64,9 @@ def change_window_notice(change_id: int, start: datetime) -> None:
 @db_periodic_task(crontab(minute="0"))
 def sla_digest_job() -> None:
     send_digests(timezone.now())
+
+
+# No retries: a subscription is turned off once, and a retry could mail its owner twice.
+@db_task()
+def webhook_disabled_notice(owner_id: int, organisation_id: int | None, url: str, reason: str) -> None:
+    send_disabled_notice(owner_id=owner_id, organisation_id=organisation_id, url=url, reason=reason)

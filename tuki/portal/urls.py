@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import calendar, changes, estimates, profile, quota, requests, views
+from tuki.portal import calendar, changes, estimates, integrations, profile, quota, requests, views
 
 app_name = "portal"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("portal/changes/<str:identifier>/", changes.change_detail, name="change"),
     path("portal/changes/<str:identifier>/decide/", changes.change_decide, name="change_decide"),
     path("portal/calendar/", calendar.calendar_link, name="calendar_link"),
+    path("portal/integrations/", integrations.webhooks, name="webhooks"),
+    path("portal/integrations/<int:pk>/", integrations.webhook, name="webhook"),
     path("portal/calendar/link/", calendar.calendar_link_change, name="calendar_link_change"),
     # Fetched by calendar programs, which cannot log in: the token in the query string is the only key.
     path("portal/calendar/changes.ics", calendar.change_feed, name="change_feed"),

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from tuki.accounts.models import Role, User
 from tuki.sla.models import NoticeKind, SlaNotice
-from tuki.sla.signals import notice_recorded
+from tuki.sla.signals import notice_recorded, threshold_reached
 from tuki.tickets.models import Ticket
 
 
@@ -24,11 +24,14 @@ def recipients_for(ticket: Ticket) -> list[User]:
 
 
 def notices_record(ticket: Ticket, kind: NoticeKind, due: datetime, now: datetime) -> list[SlaNotice]:
-    """One notice per recipient; those who read them one by one hear of it once the claim commits."""
+    """One notice per recipient; those who read them one by one hear of it once the claim commits, and so does any
+    channel that listens for the threshold itself."""
     notices = [
         SlaNotice.objects.create(ticket=ticket, kind=kind, recipient=user, due=due, created_at=now)
         for user in recipients_for(ticket)
     ]
+    reached = partial(threshold_reached.send, sender=SlaNotice, ticket_id=ticket.pk, kind=str(kind), due=due)
+    transaction.on_commit(reached, robust=True)
     for notice in notices:
         if not notice.recipient.sla_digest:
             announce = partial(notice_recorded.send, sender=SlaNotice, notice_id=notice.pk)

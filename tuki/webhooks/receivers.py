@@ -1,0 +1,37 @@
+"""The webhooks' subscriptions to what the domains announce. Each hands the work to the worker at once, unless no
+subscription is on at all (most Tukis, most of the time): one cheap look saves a job per event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
+
+from tuki.changes.signals import change_moved
+from tuki.sla.signals import threshold_reached
+from tuki.tickets.signals import event_recorded
+from tuki.webhooks import tasks
+from tuki.webhooks.models import Subscription
+
+
+def _anyone_listens() -> bool:
+    return Subscription.objects.filter(is_active=True).exists()
+
+
+@receiver(event_recorded)
+def _request_events(*, event_ids: tuple[int, ...], **kwargs: Any) -> None:
+    if _anyone_listens():
+        tasks.ticket_events_announced(list(event_ids))
+
+
+@receiver(threshold_reached)
+def _sla_threshold(*, ticket_id: int, kind: str, due: datetime, **kwargs: Any) -> None:
+    if _anyone_listens():
+        tasks.sla_threshold_reached(ticket_id, kind, due)
+
+
+@receiver(change_moved)
+def _change_moved(*, event_id: int, **kwargs: Any) -> None:
+    if _anyone_listens():
+        tasks.change_moved(event_id)
