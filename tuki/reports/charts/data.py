@@ -126,8 +126,8 @@ def sla_by_priority(figures: Figures) -> ChartData:
         categories=tuple(labels),
         category_heading=_("Priority"),
         series=(
-            Series(_("Response"), tuple(_percent(r["response_met"], r["response_total"]) for r in rows)),
-            Series(_("Resolution"), tuple(_percent(r["resolution_met"], r["resolution_total"]) for r in rows)),
+            Series(_("Response time"), tuple(_percent(r["response_met"], r["response_total"]) for r in rows)),
+            Series(_("Resolution time"), tuple(_percent(r["resolution_met"], r["resolution_total"]) for r in rows)),
         ),
         unit="percent",
     )
@@ -143,9 +143,9 @@ def quota_trend(figures: Figures) -> ChartData:
         axis_labels=tuple(_month_label(m["month"], "N Y") for m in months),
         category_heading=_("Month"),
         series=(
-            Series(_("Included"), tuple(_hours(m["included_minutes"]) for m in months)),
+            Series(_("Included in the quota"), tuple(_hours(m["included_minutes"]) for m in months)),
             Series(_("Maintenance used"), tuple(_hours(m["maintenance_minutes"]) for m in months)),
-            Series(_("Help desk"), tuple(_hours(m["help_desk_minutes"]) for m in months)),
+            Series(_("Help desk / on-call services"), tuple(_hours(m["help_desk_minutes"]) for m in months)),
         ),
         unit="hours",
     )
@@ -164,7 +164,7 @@ def costs_by_business_unit(figures: Figures) -> ChartData:
         caption=_("Approved additional work of the month, by the business unit that pays for it."),
         categories=tuple(label(u) for u in units),
         category_heading=_("Business unit"),
-        series=(Series(_("Cost"), tuple(float(Decimal(u["amount"])) for u in units)),),
+        series=(Series(_("Additional costs"), tuple(float(Decimal(u["amount"])) for u in units)),),
         unit="money",
         horizontal=True,
         currency=figures.get("currency", "EUR"),
