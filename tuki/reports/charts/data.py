@@ -61,9 +61,12 @@ class ChartData:
         return formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
 
     def format_tick(self, value: float) -> str:
-        """A scale mark: whole hours read "20 h" rather than "20 h 0 min"."""
+        """A scale mark: whole hours read "20 h" rather than "20 h 0 min", whole euros "300 €"."""
         if self.unit == "hours":
             return _("%(hours)d h") % {"hours": round(value)}
+        if self.unit == "money" and value == round(value):
+            amount = formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
+            return f"{amount} {CURRENCY_SIGNS.get(self.currency, self.currency)}"
         return self.format(value)
 
     def description(self) -> str:

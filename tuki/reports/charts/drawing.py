@@ -96,6 +96,8 @@ def _chart(data: ChartData) -> pygal.graph.graph.Graph:
         print_values=False,
         spacing=12,
         margin=12,
+        # The last mark of a horizontal chart's scale is centred on the plot's right edge: room for its text.
+        margin_right=40 if data.horizontal else 12,
         no_data_text=_("No data for this month."),
         value_formatter=data.format_tick,
     )
