@@ -70,6 +70,14 @@ def test_the_bars_are_as_long_as_the_figures_say() -> None:
     assert sorted(round(w / max(drawn), 3) for w in drawn) == sorted(round(a / max(amounts), 3) for a in amounts)
 
 
+def test_a_horizontal_chart_reads_top_down_in_the_figures_order() -> None:
+    figures = sample_figures()
+    units = ["Talous (4100)", "Henkilöstöhallinto (4200)", "Asiakaspalvelu"]
+    root = parse(str(chart_svg(figures, "costs_by_business_unit")))
+    labels = [text for text in root.iter(f"{SVG}text") if text.text in units]
+    assert [text.text for text in sorted(labels, key=lambda text: float(text.get("y", 0)))] == units
+
+
 def test_the_numbers_are_told_in_the_readers_locale() -> None:
     figures = sample_figures()
     with translation.override("fi"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Callable
+from typing import Any
 from xml.etree import ElementTree
 
 import pygal
@@ -16,6 +17,7 @@ from tuki.reports.charts.sanitise import sanitise
 
 WIDTH = 720
 HEIGHT = 300
+EMPTY_HEIGHT = 120
 INK = "#1b2430"
 INK_SOFT = "#4a5565"
 GRID = "#c9d1db"
@@ -81,10 +83,13 @@ def _text_alternative(data: ChartData) -> Callable[[ElementTree.Element], Elemen
 def _chart(data: ChartData) -> pygal.graph.graph.Graph:
     height = max(HEIGHT, 90 + 46 * len(data.categories)) if data.horizontal else HEIGHT
     kind = pygal.HorizontalBar if data.horizontal else pygal.Bar
+    options: dict[str, Any] = {"height": height}
+    if data.empty:
+        # Only the words: a scale of repeated zeros would read as a measurement.
+        options = {"height": EMPTY_HEIGHT, "show_y_labels": False, "show_x_labels": False, "show_y_guides": False}
     chart = kind(
         style=STYLE,
         width=WIDTH,
-        height=height,
         no_prefix=True,
         js=[],
         disable_xml_declaration=True,
@@ -100,18 +105,21 @@ def _chart(data: ChartData) -> pygal.graph.graph.Graph:
         margin_right=40 if data.horizontal else 12,
         no_data_text=_("No data for this month."),
         value_formatter=data.format_tick,
+        **options,
     )
     chart.add_xml_filter(sanitise)
     chart.add_xml_filter(_text_alternative(data))
     if data.empty:
         return chart
-    chart.x_labels = list(data.axis_labels or data.categories)
+    # pygal stacks a horizontal chart's bars from the bottom up: reversed, they read top down like the table.
+    order = slice(None, None, -1) if data.horizontal else slice(None)
+    chart.x_labels = list(data.axis_labels or data.categories)[order]
     largest = max((v for s in data.series for v in s.values if v is not None), default=0.0)
     ticks = [0.0, 20.0, 40.0, 60.0, 80.0, 100.0] if data.unit == "percent" else nice_ticks(largest)
     chart.y_labels = ticks
     chart.range = (0, ticks[-1])
     for series in data.series:
-        chart.add(series.name, list(series.values))
+        chart.add(series.name, list(series.values)[order])
     return chart
 
 
