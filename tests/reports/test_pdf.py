@@ -54,7 +54,9 @@ def pages_text(pdf: Path) -> list[str]:
 
 
 def test_every_page_is_numbered_and_names_the_supplier(sample_pdf: Path, settings: Any) -> None:
-    assert re.search(rf"^Pages:\s+{EXPECTED_PAGES}$", run("pdfinfo", str(sample_pdf)), re.MULTILINE)
+    info = run("pdfinfo", str(sample_pdf))
+    assert re.search(rf"^Pages:\s+{EXPECTED_PAGES}$", info, re.MULTILINE)
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)  # structure for screen readers
     pages = pages_text(sample_pdf)
     assert len(pages) == EXPECTED_PAGES
     for number, text in enumerate(pages, start=1):
