@@ -147,3 +147,12 @@ def test_a_report_with_two_hundred_breaches_stays_readable(tmp_path: Path) -> No
     assert "SR-1199" in pages[-1] or "SR-1199" in pages[-2]
     # The table's header repeats on every page the table runs onto.
     assert sum("Tunnus" in text for text in pages) >= len(pages) - 4
+
+
+def test_the_supplier_is_named_as_configured_quotes_and_all(settings: Any, tmp_path: Path) -> None:
+    settings.TUKI_SUPPLIER_NAME = 'Ohjelmisto "Paras" \\ Oy'
+    pdf = tmp_path / "supplier.pdf"
+    pdf.write_bytes(render_pdf("<!DOCTYPE html><html lang='fi'><body><h1>Raportti</h1></body></html>"))
+    text = run("pdftotext", str(pdf), "-")
+    assert 'Ohjelmisto "Paras" \\ Oy' in text
+    assert numbered(text, 1, 1)

@@ -68,7 +68,7 @@ def page_stylesheet() -> str:
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """The PDF of a report's HTML (a whole document). Relative URLs resolve against ``base_url``, by default
     the site's own address, and are read from the static files."""
-    fetcher = StaticFilesOnly(allowed_protocols={"data", "http", "https", "file"})
+    fetcher = StaticFilesOnly()
     base = base_url or settings.TUKI_BASE_URL.rstrip("/") + "/"
     print_css = _static_file(PRINT_STYLESHEET)
     if print_css is None:

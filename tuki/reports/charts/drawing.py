@@ -72,7 +72,7 @@ def _text_alternative(data: ChartData) -> Callable[[ElementTree.Element], Elemen
         root.set("role", "img")
         root.set("aria-labelledby", f"{prefix}-title")
         root.set("aria-describedby", f"{prefix}-desc")
-        root.set("font-family", "inherit")
+        root.set("font-family", "inherit")  # the page's own font, on screen and on paper
         root.set("width", str(WIDTH))
         root.set("height", root.get("viewBox", f"0 0 {WIDTH} {HEIGHT}").split()[3])
         return root
