@@ -10,7 +10,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from tests.browser_fixtures import AXE
 from tests.reports.sample_figures import empty_figures, sample_figures
+from tuki.core.middleware import POLICY
 from tuki.reports.charts import CHART_NAMES, chart_data, chart_svg, chart_table
 from tuki.reports.charts.drawing import INK, PALETTE, nice_ticks
 
@@ -158,3 +160,42 @@ def test_scale_marks_are_round() -> None:
     assert nice_ticks(285) == [0, 100, 200, 300]
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(1) == [0, 1]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figures_show_inline_under_the_sites_policy_and_pass_axe(browser, tmp_path, language: str) -> None:
+    """Tuki's pages allow no inline style or script: the charts must draw in colour all the same, and
+    axe-core's WCAG 2.1 A/AA rules (text alternatives, contrast) must find nothing."""
+    tags = "".join(f'{{% report_chart figures "{name}" %}}' for name in CHART_NAMES)
+    with translation.override(language):
+        body = Template("{% load report_charts %}" + tags).render(Context({"figures": sample_figures()}))
+    # The site's own policy, less frame-ancestors, which a <meta> cannot carry (the browser says so).
+    policy = POLICY.replace("frame-ancestors 'none'; ", "")
+    path = tmp_path / "charts.html"
+    path.write_text(
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}"><title>Raportti</title></head>'
+        f"<body><main><h1>Raportti</h1>{body}</main></body></html>"
+    )
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text))
+    page.goto(path.as_uri())
+    assert problems == []
+    heights = page.locator("figure svg").evaluate_all("svgs => svgs.map(svg => svg.getBoundingClientRect().height)")
+    assert len(heights) == len(CHART_NAMES) and min(heights) > 100
+    bar = page.locator(f'figure svg g[fill="{PALETTE[0]}"] rect').first
+    assert bar.evaluate("rect => getComputedStyle(rect).fill") == "rgb(11, 79, 108)"
+    context.close()
+
+    checking = browser.new_context(bypass_csp=True)  # to inject axe, as the other browser tests do
+    page = checking.new_page()
+    page.goto(path.as_uri())
+    page.add_script_tag(path=str(AXE[-1]))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    checking.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
