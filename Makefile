@@ -50,9 +50,13 @@ $(STAMP_DEV): $(STAMP_BASE) requirements/dev.txt
 install: $(STAMP_BASE) system-deps
 install-dev: $(STAMP_DEV) system-deps
 
-# Debian packages: gettext compiles translations; Voikko (libvoikko1, voikko-fi) analyses Finnish for search. Installed when run as root, named otherwise.
+# Debian packages: gettext compiles translations; Voikko (libvoikko1, voikko-fi) analyses Finnish for search;
+# WeasyPrint lays out the monthly report's PDF with Pango and HarfBuzz (libpango-1.0-0, libpangoft2-1.0-0,
+# libharfbuzz-subset0) in the DejaVu fonts (fonts-dejavu-core); the tests read the PDF back with poppler-utils.
+# Installed when run as root, named otherwise.
 system-deps:
-	@bash scripts/system_deps.sh gettext libmagic1 libvoikko1 voikko-fi
+	@bash scripts/system_deps.sh gettext libmagic1 libvoikko1 voikko-fi libpango-1.0-0 libpangoft2-1.0-0 \
+		libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
 # The browser tests drive Debian's Chromium; test tools may not download a browser of their own.
 browser-deps:

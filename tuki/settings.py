@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tuki.tickets",
     "tuki.timesheets",
     "tuki.changes",
+    "tuki.reports",
     "tuki.mail",
     "tuki.mail.intake",
     "tuki.webhooks",
