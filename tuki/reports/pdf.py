@@ -43,7 +43,7 @@ def _weasyprint() -> tuple[Any, type]:
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
+    class StaticFilesOnly(URLFetcher):
         """Serves Tuki's static files from disk, whatever host the document's base URL names; refuses the rest."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
