@@ -82,4 +82,8 @@ def _recompute_batch(ids: list[int], now: datetime) -> int:
         if fields:
             ticket.save(update_fields=fields)
             changed += 1
+    # Each prefetched pause points back at its request: a cycle per row that only the garbage collector frees, so
+    # the batch would outlive this call, and with two worker threads recomputing, the worker grew by 30 MB.
+    for ticket in tickets:
+        ticket._prefetched_objects_cache.clear()
     return changed
