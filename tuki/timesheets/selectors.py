@@ -1,5 +1,6 @@
-"""Reads of time and the quota. The database sums the minutes (one aggregate per page, whatever the number of
-entries) and :mod:`tuki.timesheets.ledger` turns the sums into balances."""
+"""Reads of time and the quota. The quota's figures come from the running totals per agreement, period and kind
+(:mod:`tuki.timesheets.totals`, a few rows per period whatever the number of entries), the rest from one aggregate
+per page, and :mod:`tuki.timesheets.ledger` turns the sums into balances."""
 
 from __future__ import annotations
 
@@ -20,23 +21,15 @@ from tuki.changes.models import Change
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.core.versioned import Versioned
 from tuki.tickets.models import Ticket
-from tuki.timesheets import ledger
+from tuki.timesheets import ledger, totals
 from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, Timer, WorkKind
 from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
 
 
 def _sums(agreement_ids: Iterable[int], through: date) -> dict[int, dict[date, dict[str, int]]]:
-    """Minutes per agreement, period start and kind, for every period up to ``through``: one query."""
-    rows = (
-        TimeEntry.objects.filter(agreement_id__in=list(agreement_ids), period_start__lte=through)
-        .values("agreement_id", "period_start", "kind")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    found: dict[int, dict[date, dict[str, int]]] = defaultdict(dict)
-    for row in rows:
-        found[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
-    return found
+    """Minutes per agreement, period start and kind, for every period up to ``through``: one query over the running
+    totals (:mod:`tuki.timesheets.totals`), not over the entries."""
+    return totals.sums(agreement_ids, through=through)
 
 
 def _balances(agreement: Agreement, through: date, sums: dict[date, dict[str, int]]) -> list[ledger.Balance]:
@@ -123,10 +116,7 @@ def _closed_sums(
         condition = Q(pk__in=[])
         for pk in missing:
             condition |= Q(agreement_id=pk, period_start__lte=last[pk][0])
-        fresh: dict[int, dict[date, dict[str, int]]] = {pk: {} for pk in missing}
-        rows = TimeEntry.objects.filter(condition).values("agreement_id", "period_start", "kind")
-        for row in rows.annotate(total=Sum("minutes")).order_by():
-            fresh[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
+        fresh = {pk: {} for pk in missing} | dict(totals.sums_where(condition))
         cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
         found |= fresh
     return found
@@ -148,15 +138,10 @@ def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[Period
     sums = {pk: dict(history) for pk, history in _closed_sums(carrying, last).items()}
     # The periods read from the entries, per agreement: from ``since`` up to the chosen one.
     since = {a.pk: starts[a.pk] for a in chosen} | {a.pk: first_open[a.pk] for a in carrying}
-    rows = TimeEntry.objects.filter(
-        agreement_id__in=list(starts),
-        period_start__gte=min(min(since[pk], starts[pk]) for pk in starts),
-        period_start__lte=day,
-    ).values("agreement_id", "period_start", "kind")
-    for row in rows.annotate(total=Sum("minutes")).order_by():
-        pk, start = row["agreement_id"], row["period_start"]
-        if since[pk] <= start <= starts[pk]:
-            sums.setdefault(pk, {}).setdefault(start, {})[row["kind"]] = row["total"] or 0
+    for pk, history in totals.sums(starts, since=min(since.values()), through=day).items():
+        for start, minutes in history.items():
+            if since[pk] <= start <= starts[pk]:
+                sums.setdefault(pk, {})[start] = minutes
     summaries = []
     for agreement in chosen:
         own = sums.get(agreement.pk, {})
@@ -176,9 +161,18 @@ def closed_starts(agreement: Agreement) -> set[date]:
 
 
 def period_entries(user: User, agreement: Agreement, period_start: date) -> QuerySet[TimeEntry]:
-    """The entries of one period that ``user`` may see, with their requests, oldest first."""
+    """The entries of one period that ``user`` may see, oldest first (a page reads the fields it shows)."""
     entries = TimeEntry.objects.filter(agreement=agreement, period_start=period_start)
-    return visible_to(user, entries).select_related("ticket", "change", "author").order_by("day", "created_at", "pk")
+    return visible_to(user, entries).order_by("day", "created_at", "pk")
+
+
+def seen_minutes(user: User, summary: PeriodSummary) -> dict[str, int]:
+    """The minutes of each kind in the summary's period that ``user`` may see: the period's totals for whoever sees
+    every request of the customer (staff, a customer manager; time on changes is the customer's for every contact),
+    without a query; for a contact who may see only some requests, :func:`period_minutes_by_kind`."""
+    if Ticket.sees_all_of_customer(user):
+        return dict.fromkeys(WorkKind.values, 0) | summary.minutes
+    return period_minutes_by_kind(user, summary.agreement, summary.balance.period.start)
 
 
 def period_minutes_by_kind(user: User, agreement: Agreement, period_start: date) -> dict[str, int]:
