@@ -37,12 +37,13 @@ def sums(agreement_ids: Iterable[int], since: date | None = None, through: date 
         condition &= Q(period_start__gte=since)
     if through is not None:
         condition &= Q(period_start__lte=through)
-    return _grouped(PeriodTotal.objects.filter(condition).values_list("agreement_id", "period_start", "kind", "minutes"))
+    return sums_where(condition)
 
 
 def sums_where(condition: Q) -> Sums:
     """As :func:`sums`, for the periods ``condition`` picks (in terms of PeriodTotal's fields)."""
-    return _grouped(PeriodTotal.objects.filter(condition).values_list("agreement_id", "period_start", "kind", "minutes"))
+    rows = PeriodTotal.objects.filter(condition).values_list("agreement_id", "period_start", "kind", "minutes")
+    return _grouped(rows)
 
 
 def _grouped(rows: Iterable[tuple[int, date, str, int]]) -> Sums:
