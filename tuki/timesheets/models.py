@@ -137,6 +137,8 @@ class PeriodTotal(models.Model):
             # Also the index the reads use: an agreement's periods in order.
             models.UniqueConstraint(fields=["agreement", "period_start", "kind"], name="period_total_unique"),
         ]
+        # The overview reads one period of every customer: a few hundred rows of years of them.
+        indexes = [models.Index(fields=["period_start", "agreement", "kind", "minutes"], name="period_total_period")]
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.period_start} {self.kind} {self.minutes} min"

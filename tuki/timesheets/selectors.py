@@ -83,16 +83,32 @@ def agreements_in_force(day: date, among: QuerySet[Agreement] | None = None) -> 
     return agreement_reads.agreements_in_force(day, None if among is None else set(among.values_list("pk", flat=True)))
 
 
+def _load_last_closed() -> dict[int, tuple[date, int]]:
+    rows = ClosedPeriod.objects.values("agreement_id").annotate(last=Max("start"), newest=Max("pk")).order_by()
+    return {row["agreement_id"]: (row["last"], row["newest"]) for row in rows}
+
+
+# Per agreement, the start of its last closed period and the newest closing's id. A manager closes a period about
+# once a month per customer, and every overview and export asks: each process keeps them until one is closed.
+LAST_CLOSED: Versioned[dict[int, tuple[date, int]]] = Versioned("last-closed-periods", _load_last_closed)
+
+
+@receiver(post_save, sender=ClosedPeriod)
+@receiver(post_delete, sender=ClosedPeriod)
+def _period_closed(**kwargs: object) -> None:
+    LAST_CLOSED.changed()
+
+
 def _last_closed(agreements: list[Agreement]) -> dict[int, tuple[date, int]]:
     """Per agreement, the start of its last closed period and the newest closing's id. Periods close in order, so
     every period up to that start is closed too."""
-    rows = (
-        ClosedPeriod.objects.filter(agreement__in=agreements)
-        .values("agreement_id")
-        .annotate(last=Max("start"), newest=Max("pk"))
-        .order_by()
-    )
-    return {row["agreement_id"]: (row["last"], row["newest"]) for row in rows}
+    every = LAST_CLOSED.get()
+    return {a.pk: every[a.pk] for a in agreements if a.pk in every}
+
+
+# The closed periods' sums of each agreement that carries hours over, under the key of its last closing: a closed
+# period's sums never change, so a process keeps them as long as the key holds (one entry per agreement).
+_CLOSED_SUMS: dict[int, tuple[str, dict[date, dict[str, int]]]] = {}
 
 
 def _closed_sums(
@@ -101,11 +117,17 @@ def _closed_sums(
     """The sums of the closed periods of these agreements (those that carry hours over need their history).
 
     A closed period's entries never change (a late correction goes into the next open period), so its sums are
-    kept in the cache under the last closing: closing another period makes a new key, and only a cold cache
-    costs a query."""
+    kept under the last closing, in this process and in the shared cache: closing another period makes a new
+    key, and only a cold cache costs a query."""
     keys = {a.pk: f"timesheets:closed-sums:{a.pk}:{last[a.pk][1]}:{last[a.pk][0]}" for a in agreements if a.pk in last}
-    cached = cache.get_many(list(keys.values()))
-    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    found = {}
+    for pk, key in keys.items():
+        kept = _CLOSED_SUMS.get(pk)
+        if kept is not None and kept[0] == key:
+            found[pk] = kept[1]
+    if len(found) < len(keys):
+        shared = cache.get_many([key for pk, key in keys.items() if pk not in found])
+        found |= {pk: shared[key] for pk, key in keys.items() if key in shared}
     missing = [pk for pk in keys if pk not in found]
     if missing:
         condition = Q(pk__in=[])
@@ -114,15 +136,18 @@ def _closed_sums(
         fresh = {pk: {} for pk in missing} | dict(totals.sums_where(condition))
         cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
         found |= fresh
+    for pk, sums in found.items():
+        _CLOSED_SUMS[pk] = (keys[pk], sums)
     return found
 
 
 def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[PeriodSummary]:
-    """Every customer's agreement in force on ``day`` (of ``among``, when given), with the period holding it: three
-    queries in all, whatever the number of customers and entries, and a fourth when the cache is cold.
+    """Every customer's agreement in force on ``day`` (of ``among``, when given), with the period holding it: two
+    queries (the ids of ``among``, the running totals), whatever the number of customers and entries, and a third
+    when the closed periods' sums are cold. The agreements and their last closings are kept in each process.
 
-    Only open periods are summed from the entries: the chosen period, and for an agreement that carries unused
-    hours over, every open period before it too; the closed ones' sums come from :func:`_closed_sums`."""
+    Only open periods are read from the totals: the chosen period, and for an agreement that carries unused hours
+    over, every open period before it too; the closed ones' sums come from :func:`_closed_sums`."""
     chosen = agreements_in_force(day, among)
     if not chosen:
         return []
@@ -131,7 +156,7 @@ def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[Period
     first_open = {a.pk: period_of(a, last[a.pk][0]).end if a.pk in last else first_period(a).start for a in chosen}
     carrying = [a for a in chosen if carry_cap(a) is not None]
     sums = {pk: dict(history) for pk, history in _closed_sums(carrying, last).items()}
-    # The periods read from the entries, per agreement: from ``since`` up to the chosen one.
+    # The periods read from the totals, per agreement: from ``since`` up to the chosen one.
     since = {a.pk: starts[a.pk] for a in chosen} | {a.pk: first_open[a.pk] for a in carrying}
     for pk, history in totals.sums(starts, since=min(since.values()), through=day).items():
         for start, minutes in history.items():

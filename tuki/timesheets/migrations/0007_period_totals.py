@@ -50,6 +50,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["period_start", "agreement", "kind", "minutes"], name="period_total_period")
+                ],
                 "constraints": [
                     models.UniqueConstraint(fields=("agreement", "period_start", "kind"), name="period_total_unique")
                 ],
