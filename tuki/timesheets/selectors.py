@@ -66,7 +66,8 @@ def period_summary(agreement: Agreement, day: date) -> PeriodSummary:
     period = period_of(agreement, day)
     sums = _sums([agreement.pk], period.start).get(agreement.pk, {})
     balance = _balances(agreement, period.start, sums)[-1]
-    closed = ClosedPeriod.objects.filter(agreement=agreement, start=period.start).exists()
+    last = LAST_CLOSED.get().get(agreement.pk)
+    closed = last is not None and period.start <= last[0]  # periods close in order
     return PeriodSummary(agreement, balance, sums.get(period.start, {}), closed)
 
 
