@@ -9,13 +9,13 @@ Every value is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from html import escape
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, numberformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,18 @@ from tuki.timesheets.templatetags.timesheets import hours_minutes_as, hours_minu
 _SLOT = "9999999999"  # stands for an agreement's id in the closing form's address
 
 
-def money(amount: Decimal) -> str:
-    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} €"
+def money_format() -> Callable[[Decimal], str]:
+    """Euros as ``formats.number_format(amount, 2, force_grouping=True)`` writes them in the active language, with
+    the language's separators looked up once instead of for every amount."""
+    decimal = formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)
+    grouping = formats.get_format("NUMBER_GROUPING", use_l10n=True)
+    thousands = formats.get_format("THOUSAND_SEPARATOR", use_l10n=True)
+
+    def money(amount: Decimal) -> str:
+        number = numberformat.format(amount, decimal, 2, grouping, thousands, force_grouping=True, use_l10n=True)
+        return f"{number} €"
+
+    return money
 
 
 def overview_rows(
@@ -38,6 +48,7 @@ def overview_rows(
 
     ``close_token`` is the CSRF token of a manager, whose open periods get the form that closes them."""
     pattern = hours_minutes_pattern()
+    money = money_format()
 
     def hours(minutes: int) -> str:
         return hours_minutes_as(pattern, minutes)
