@@ -134,7 +134,7 @@ def _closed_sums(
         condition = Q(pk__in=[])
         for pk in missing:
             condition |= Q(agreement_id=pk, period_start__lte=last[pk][0])
-        fresh = {pk: {} for pk in missing} | dict(totals.sums_where(condition))
+        fresh: totals.Sums = {pk: {} for pk in missing} | dict(totals.sums_where(condition))
         cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
         found |= fresh
     for pk, sums in found.items():
