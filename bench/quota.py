@@ -96,6 +96,13 @@ ENTRY_COLUMNS = [
     "reason",
     "created_at",
 ]
+# The loaders write the entries' rows directly, so they count them in the ledger's running totals (which the time
+# services keep on every write) as the migration that made the totals did.
+COUNT_TOTALS = (
+    "INSERT INTO timesheets_periodtotal (agreement_id, period_start, kind, minutes) "
+    "SELECT agreement_id, period_start, kind, SUM(minutes) FROM timesheets_timeentry "
+    "GROUP BY agreement_id, period_start, kind"
+)
 DESCRIPTIONS = ["Vianselvitys", "Päivityksen asennus", "Neuvonta puhelimessa", "Raportin korjaus", "Varmuuskopiot"]
 
 
@@ -376,6 +383,8 @@ class SqliteLoader:
         for name, sql in self.indexes:
             log(f"  index {name}")
             self.db.execute(sql)
+        log("  running totals")
+        self.db.execute(COUNT_TOTALS)
         self.db.execute("COMMIT")
         self.db.execute("ANALYZE")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -407,6 +416,8 @@ class PostgresLoader:
         for name, sql in self.indexes:
             log(f"  index {name}")
             self.db.execute(sql)
+        log("  running totals")
+        self.db.execute(COUNT_TOTALS)
         self.db.execute(
             "SELECT setval(pg_get_serial_sequence('timesheets_timeentry', 'id'), "
             "(SELECT max(id) FROM timesheets_timeentry))"
@@ -414,7 +425,8 @@ class PostgresLoader:
         self.db.commit()
         self.db.autocommit = True
         log("  vacuum analyze")
-        for table in ("timesheets_timeentry", "tickets_ticket", "timesheets_estimate", "timesheets_costshare"):
+        tables = ["timesheets_timeentry", "timesheets_periodtotal", "tickets_ticket", "timesheets_estimate"]
+        for table in [*tables, "timesheets_costshare"]:
             self.db.execute(f"VACUUM ANALYZE {table}")
         self.db.execute("CHECKPOINT")
         self.db.close()

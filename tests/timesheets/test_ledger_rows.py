@@ -1,5 +1,6 @@
 """Any sequence of entries, corrections, carry-overs and period closes, through the services and the database:
-the balances the pages show equal the sums of the stored rows, and a closed period's balance never moves."""
+the balances the pages show (read from the running totals) equal the sums of the stored rows, and a closed
+period's balance never moves."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.timesheets.conftest import NOW
+from tests.timesheets.test_totals import assert_totals_are_the_sums_of_the_rows
 from tuki.agreements.services import agreement_save
 from tuki.timesheets import ledger
 from tuki.timesheets.models import TimeEntry
@@ -107,3 +109,4 @@ def _run(steps: list[tuple[Any, ...]], cap: int | None, agent: Any, manager: Any
     for entry in TimeEntry.objects.filter(corrects__isnull=False).select_related("corrects"):
         assert entry.late == (entry.period_start != entry.corrects.period_start)
         assert entry.period_start >= entry.corrects.period_start
+    assert_totals_are_the_sums_of_the_rows()  # the running totals the pages read

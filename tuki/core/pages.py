@@ -3,11 +3,11 @@ one page."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-M = TypeVar("M", bound=Model)
+R = TypeVar("R")  # a model instance, or a row of values_list
 
 
 def page_number(value: str, last: int) -> int:
@@ -16,7 +16,7 @@ def page_number(value: str, last: int) -> int:
     return max(1, min(int(value), last)) if value.isdecimal() else 1
 
 
-def page_rows(rows: QuerySet[M], page: int, size: int) -> tuple[list[M], bool]:
+def page_rows(rows: QuerySet[Any, R], page: int, size: int) -> tuple[list[R], bool]:
     """The rows of page ``page`` (only they are read) and whether another page follows:
     one row more than the page holds is read to know."""
     start = (page - 1) * size

@@ -22,14 +22,15 @@ from tuki.agreements.models import Agreement
 from tuki.core.pages import page_number, page_rows
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
+from tuki.portal.quota_table import ENTRY_FIELDS, EntryRow, entry_rows
 from tuki.timesheets.forms import chosen_day
 from tuki.timesheets.selectors import (
     estimates_waiting,
     period_costs,
     period_entries,
-    period_minutes_by_kind,
     period_summary,
     periods_to_choose,
+    seen_minutes,
 )
 
 # A busy month holds hundreds of entries; the page shows them a page at a time, the sums come from all of them.
@@ -50,14 +51,15 @@ def quota(request: HttpRequest) -> HttpResponse:
         balance = summary.balance
         end = balance.period.end
         page = page_number(request.GET.get("page", ""), last=10_000)
-        entries, has_next = page_rows(period_entries(user, agreement, balance.period.start), page, PAGE_SIZE)
+        rows = period_entries(user, agreement, balance.period.start).values_list(*ENTRY_FIELDS)
+        entries, has_next = page_rows(rows, page, PAGE_SIZE)
         context |= {
             "summary": summary,
-            "entries": entries,
+            "entry_rows": entry_rows(EntryRow(*row) for row in entries),
             "page": page,
             "has_next": has_next,
             "day": day,
-            "seen_minutes": period_minutes_by_kind(user, agreement, balance.period.start),
+            "seen_minutes": seen_minutes(user, summary),
             "costs": period_costs(user, agreement, balance.period.start),
             "periods": periods_to_choose(agreement, today),
             "last_day": end - timedelta(days=1),

@@ -218,11 +218,13 @@ def pending(user: User, summaries: Iterable[PeriodSummary], day: date) -> dict[i
     if not agreements:
         return {}
     first_open = {s.agreement.pk: s.first_open or s.balance.period.start for s in summaries}
+    # An estimate's agreement is its request's customer's (estimate_propose), so the customer is read from the small
+    # agreements table: joining the requests made PostgreSQL scan all of them for a few hundred estimates.
     waiting: QuerySet[Estimate] = visible_to(user, Estimate).filter(
-        state=EstimateState.PROPOSED, ticket__organisation_id__in=[a.organisation_id for a in agreements.values()]
+        state=EstimateState.PROPOSED, agreement__organisation_id__in=[a.organisation_id for a in agreements.values()]
     )
-    per_customer = waiting.values("ticket__organisation_id").annotate(count=Count("pk"), amount=Sum("amount"))
-    estimates = {row["ticket__organisation_id"]: (row["count"], row["amount"]) for row in per_customer.order_by()}
+    per_customer = waiting.values("agreement__organisation_id").annotate(count=Count("pk"), amount=Sum("amount"))
+    estimates = {row["agreement__organisation_id"]: (row["count"], row["amount"]) for row in per_customer.order_by()}
     rows = (
         visible_to(user, TimeEntry)
         .filter(kind=WorkKind.ADDITIONAL, agreement_id__in=list(agreements))

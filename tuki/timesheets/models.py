@@ -119,6 +119,31 @@ class TimeEntry(AppendOnly):
         return subject
 
 
+class PeriodTotal(models.Model):
+    """The minutes of one kind of work that count in one quota period of one agreement: the sum of those entries.
+
+    The quota's figures are read from these rows, a few per period, instead of summing thousands of entries on every
+    page. The ledger is append-only, so the sum is kept exact by adding each new entry's minutes (a correction's are
+    negative) in the transaction that inserts it, while that transaction holds the agreement's row locked
+    (:mod:`tuki.timesheets.totals`). The entries stay the truth: every total can be recomputed from them."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+", db_index=False)
+    period_start = models.DateField()
+    kind = models.CharField(max_length=16, choices=WorkKind.choices)
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index the reads use: an agreement's periods in order.
+            models.UniqueConstraint(fields=["agreement", "period_start", "kind"], name="period_total_unique"),
+        ]
+        # The overview reads one period of every customer: a few hundred rows of years of them.
+        indexes = [models.Index(fields=["period_start", "agreement", "kind", "minutes"], name="period_total_period")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.period_start} {self.kind} {self.minutes} min"
+
+
 class ClosedPeriod(models.Model):
     """A quota period closed for invoicing: its entries are frozen from then on."""
 

@@ -1,5 +1,6 @@
-"""Reads of time and the quota. The database sums the minutes (one aggregate per page, whatever the number of
-entries) and :mod:`tuki.timesheets.ledger` turns the sums into balances."""
+"""Reads of time and the quota. The quota's figures come from the running totals per agreement, period and kind
+(:mod:`tuki.timesheets.totals`, a few rows per period whatever the number of entries), the rest from one aggregate
+per page, and :mod:`tuki.timesheets.ledger` turns the sums into balances."""
 
 from __future__ import annotations
 
@@ -15,28 +16,21 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tuki.accounts.models import User
+from tuki.agreements import selectors as agreement_reads
 from tuki.agreements.models import Agreement
 from tuki.changes.models import Change
 from tuki.core.scoping import get_visible_or_404, visible_to
 from tuki.core.versioned import Versioned
 from tuki.tickets.models import Ticket
-from tuki.timesheets import ledger
+from tuki.timesheets import ledger, totals
 from tuki.timesheets.models import ClosedPeriod, Estimate, EstimateState, TimeEntry, Timer, WorkKind
 from tuki.timesheets.terms import carry_cap, first_period, period_of, quota_minutes
 
 
 def _sums(agreement_ids: Iterable[int], through: date) -> dict[int, dict[date, dict[str, int]]]:
-    """Minutes per agreement, period start and kind, for every period up to ``through``: one query."""
-    rows = (
-        TimeEntry.objects.filter(agreement_id__in=list(agreement_ids), period_start__lte=through)
-        .values("agreement_id", "period_start", "kind")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    found: dict[int, dict[date, dict[str, int]]] = defaultdict(dict)
-    for row in rows:
-        found[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
-    return found
+    """Minutes per agreement, period start and kind, for every period up to ``through``: one query over the running
+    totals (:mod:`tuki.timesheets.totals`), not over the entries."""
+    return totals.sums(agreement_ids, through=through)
 
 
 def _balances(agreement: Agreement, through: date, sums: dict[date, dict[str, int]]) -> list[ledger.Balance]:
@@ -72,7 +66,8 @@ def period_summary(agreement: Agreement, day: date) -> PeriodSummary:
     period = period_of(agreement, day)
     sums = _sums([agreement.pk], period.start).get(agreement.pk, {})
     balance = _balances(agreement, period.start, sums)[-1]
-    closed = ClosedPeriod.objects.filter(agreement=agreement, start=period.start).exists()
+    last = LAST_CLOSED.get().get(agreement.pk)
+    closed = last is not None and period.start <= last[0]  # periods close in order
     return PeriodSummary(agreement, balance, sums.get(period.start, {}), closed)
 
 
@@ -83,28 +78,38 @@ def agreement_balances(agreement: Agreement, through: date) -> list[ledger.Balan
 
 
 def agreements_in_force(day: date, among: QuerySet[Agreement] | None = None) -> list[Agreement]:
-    """The agreement that governs each customer on ``day`` (the latest-starting one in force), by customer name."""
-    agreements = Agreement.objects.in_force(day)
-    if among is not None:
-        agreements = agreements.filter(pk__in=among.values("pk"))
-    latest: dict[int, Agreement] = {}
-    for agreement in agreements.select_related("organisation"):
-        current = latest.get(agreement.organisation_id)
-        if current is None or agreement.valid_from > current.valid_from:
-            latest[agreement.organisation_id] = agreement
-    return sorted(latest.values(), key=lambda a: a.organisation.name)
+    """The agreement that governs each customer on ``day`` (the latest-starting one in force), by customer name: the
+    agreements kept in each process (:func:`tuki.agreements.selectors.agreements_in_force`), narrowed to ``among``
+    by their ids (one query of ids instead of building every agreement and customer from its row)."""
+    return agreement_reads.agreements_in_force(day, None if among is None else set(among.values_list("pk", flat=True)))
+
+
+def _load_last_closed() -> dict[int, tuple[date, int]]:
+    rows = ClosedPeriod.objects.values("agreement_id").annotate(last=Max("start"), newest=Max("pk")).order_by()
+    return {row["agreement_id"]: (row["last"], row["newest"]) for row in rows}
+
+
+# Per agreement, the start of its last closed period and the newest closing's id. A manager closes a period about
+# once a month per customer, and every overview and export asks: each process keeps them until one is closed.
+LAST_CLOSED: Versioned[dict[int, tuple[date, int]]] = Versioned("last-closed-periods", _load_last_closed)
+
+
+@receiver(post_save, sender=ClosedPeriod)
+@receiver(post_delete, sender=ClosedPeriod)
+def _period_closed(**kwargs: object) -> None:
+    LAST_CLOSED.changed()
 
 
 def _last_closed(agreements: list[Agreement]) -> dict[int, tuple[date, int]]:
     """Per agreement, the start of its last closed period and the newest closing's id. Periods close in order, so
     every period up to that start is closed too."""
-    rows = (
-        ClosedPeriod.objects.filter(agreement__in=agreements)
-        .values("agreement_id")
-        .annotate(last=Max("start"), newest=Max("pk"))
-        .order_by()
-    )
-    return {row["agreement_id"]: (row["last"], row["newest"]) for row in rows}
+    every = LAST_CLOSED.get()
+    return {a.pk: every[a.pk] for a in agreements if a.pk in every}
+
+
+# The closed periods' sums of each agreement that carries hours over, under the key of its last closing: a closed
+# period's sums never change, so a process keeps them as long as the key holds (one entry per agreement).
+_CLOSED_SUMS: dict[int, tuple[str, dict[date, dict[str, int]]]] = {}
 
 
 def _closed_sums(
@@ -113,31 +118,37 @@ def _closed_sums(
     """The sums of the closed periods of these agreements (those that carry hours over need their history).
 
     A closed period's entries never change (a late correction goes into the next open period), so its sums are
-    kept in the cache under the last closing: closing another period makes a new key, and only a cold cache
-    costs a query."""
+    kept under the last closing, in this process and in the shared cache: closing another period makes a new
+    key, and only a cold cache costs a query."""
     keys = {a.pk: f"timesheets:closed-sums:{a.pk}:{last[a.pk][1]}:{last[a.pk][0]}" for a in agreements if a.pk in last}
-    cached = cache.get_many(list(keys.values()))
-    found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    found = {}
+    for pk, key in keys.items():
+        kept = _CLOSED_SUMS.get(pk)
+        if kept is not None and kept[0] == key:
+            found[pk] = kept[1]
+    if len(found) < len(keys):
+        shared = cache.get_many([key for pk, key in keys.items() if pk not in found])
+        found |= {pk: shared[key] for pk, key in keys.items() if key in shared}
     missing = [pk for pk in keys if pk not in found]
     if missing:
         condition = Q(pk__in=[])
         for pk in missing:
             condition |= Q(agreement_id=pk, period_start__lte=last[pk][0])
-        fresh: dict[int, dict[date, dict[str, int]]] = {pk: {} for pk in missing}
-        rows = TimeEntry.objects.filter(condition).values("agreement_id", "period_start", "kind")
-        for row in rows.annotate(total=Sum("minutes")).order_by():
-            fresh[row["agreement_id"]].setdefault(row["period_start"], {})[row["kind"]] = row["total"] or 0
+        fresh: totals.Sums = {pk: {} for pk in missing} | dict(totals.sums_where(condition))
         cache.set_many({keys[pk]: sums for pk, sums in fresh.items()}, timeout=None)
         found |= fresh
+    for pk, sums in found.items():
+        _CLOSED_SUMS[pk] = (keys[pk], sums)
     return found
 
 
 def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[PeriodSummary]:
-    """Every customer's agreement in force on ``day`` (of ``among``, when given), with the period holding it: three
-    queries in all, whatever the number of customers and entries, and a fourth when the cache is cold.
+    """Every customer's agreement in force on ``day`` (of ``among``, when given), with the period holding it: two
+    queries (the ids of ``among``, the running totals), whatever the number of customers and entries, and a third
+    when the closed periods' sums are cold. The agreements and their last closings are kept in each process.
 
-    Only open periods are summed from the entries: the chosen period, and for an agreement that carries unused
-    hours over, every open period before it too; the closed ones' sums come from :func:`_closed_sums`."""
+    Only open periods are read from the totals: the chosen period, and for an agreement that carries unused hours
+    over, every open period before it too; the closed ones' sums come from :func:`_closed_sums`."""
     chosen = agreements_in_force(day, among)
     if not chosen:
         return []
@@ -146,17 +157,12 @@ def overview(day: date, among: QuerySet[Agreement] | None = None) -> list[Period
     first_open = {a.pk: period_of(a, last[a.pk][0]).end if a.pk in last else first_period(a).start for a in chosen}
     carrying = [a for a in chosen if carry_cap(a) is not None]
     sums = {pk: dict(history) for pk, history in _closed_sums(carrying, last).items()}
-    # The periods read from the entries, per agreement: from ``since`` up to the chosen one.
+    # The periods read from the totals, per agreement: from ``since`` up to the chosen one.
     since = {a.pk: starts[a.pk] for a in chosen} | {a.pk: first_open[a.pk] for a in carrying}
-    rows = TimeEntry.objects.filter(
-        agreement_id__in=list(starts),
-        period_start__gte=min(min(since[pk], starts[pk]) for pk in starts),
-        period_start__lte=day,
-    ).values("agreement_id", "period_start", "kind")
-    for row in rows.annotate(total=Sum("minutes")).order_by():
-        pk, start = row["agreement_id"], row["period_start"]
-        if since[pk] <= start <= starts[pk]:
-            sums.setdefault(pk, {}).setdefault(start, {})[row["kind"]] = row["total"] or 0
+    for pk, history in totals.sums(starts, since=min(since.values()), through=day).items():
+        for start, minutes in history.items():
+            if since[pk] <= start <= starts[pk]:
+                sums.setdefault(pk, {})[start] = minutes
     summaries = []
     for agreement in chosen:
         own = sums.get(agreement.pk, {})
@@ -176,9 +182,18 @@ def closed_starts(agreement: Agreement) -> set[date]:
 
 
 def period_entries(user: User, agreement: Agreement, period_start: date) -> QuerySet[TimeEntry]:
-    """The entries of one period that ``user`` may see, with their requests, oldest first."""
+    """The entries of one period that ``user`` may see, oldest first (a page reads the fields it shows)."""
     entries = TimeEntry.objects.filter(agreement=agreement, period_start=period_start)
-    return visible_to(user, entries).select_related("ticket", "change", "author").order_by("day", "created_at", "pk")
+    return visible_to(user, entries).order_by("day", "created_at", "pk")
+
+
+def seen_minutes(user: User, summary: PeriodSummary) -> dict[str, int]:
+    """The minutes of each kind in the summary's period that ``user`` may see: the period's totals for whoever sees
+    every request of the customer (staff, a customer manager; time on changes is the customer's for every contact),
+    without a query; for a contact who may see only some requests, :func:`period_minutes_by_kind`."""
+    if Ticket.sees_all_of_customer(user):
+        return dict.fromkeys(WorkKind.values, 0) | summary.minutes
+    return period_minutes_by_kind(user, summary.agreement, summary.balance.period.start)
 
 
 def period_minutes_by_kind(user: User, agreement: Agreement, period_start: date) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """Writes of time: log an entry, correct one, close a quota period. Desk pages, jobs and the API call these.
 
 Each locks the agreement's row first, so that logging, correcting and closing one customer's period happen one
-after another: an entry never slips into a period that a manager closed in the same instant, and the quota
-warnings see every minute logged before them.
+after another: an entry never slips into a period that a manager closed in the same instant, the quota warnings
+see every minute logged before them, and the period's running total (:mod:`tuki.timesheets.totals`) is added to
+by one writer at a time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tuki.audit.services import audit_record
 from tuki.changes.models import Change
 from tuki.core.scoping import visible_to
 from tuki.tickets.models import Ticket
-from tuki.timesheets import ledger, signals, stopwatch
+from tuki.timesheets import ledger, signals, stopwatch, totals
 from tuki.timesheets.models import (
     MAX_MINUTES,
     ClosedPeriod,
@@ -164,6 +165,7 @@ def time_entry_log(
     )
     entry.full_clean(exclude=["ticket", "change", "organisation", "agreement", "author", "corrects"])
     entry.save()
+    totals.add(entry)  # before the warnings, which read the period's total
     if kind == WorkKind.MAINTENANCE:
         quota_warnings_record(agreement=agreement, period_start=entry.period_start, now=now)
     if kind == WorkKind.ADDITIONAL and not approved:
@@ -227,6 +229,7 @@ def time_entry_correct(
     )
     correction.full_clean(exclude=["ticket", "change", "organisation", "agreement", "author", "corrects"])
     correction.save()
+    totals.add(correction)
     return correction
 
 

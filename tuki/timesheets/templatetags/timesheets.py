@@ -15,10 +15,20 @@ register = template.Library()
 @register.filter
 def hours_minutes(minutes: int | None) -> str:
     """``90`` as "1 h 30 min"; negative amounts (corrections) keep their sign."""
+    return hours_minutes_as(hours_minutes_pattern(), minutes)
+
+
+def hours_minutes_pattern() -> str:
+    """The active language's pattern of :func:`hours_minutes`: a page that writes hundreds of figures in Python
+    translates it once and passes it to :func:`hours_minutes_as`."""
+    return _("%(hours)d h %(minutes)02d min")
+
+
+def hours_minutes_as(pattern: str, minutes: int | None) -> str:
     total = int(minutes or 0)
     sign = "−" if total < 0 else ""
     hours, rest = divmod(abs(total), 60)
-    return sign + _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": rest}
+    return sign + pattern % {"hours": hours, "minutes": rest}
 
 
 @register.filter
