@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tuki.accounts.models import Organisation, User
 from tuki.agreements.models import Agreement
@@ -48,6 +49,20 @@ def customers_with_agreement(month: date) -> list[Organisation]:
     return list(Organisation.objects.filter(is_active=True, pk__in=covered.values("organisation_id")).order_by("pk"))
 
 
+def may_see_reports(user: User) -> bool:
+    """Whether the reports exist for ``user`` at all: the supplier's staff, customer managers, and other contacts
+    whose agreement lets them see the reports."""
+    if user.is_supplier_staff:
+        return True
+    contact = getattr(user, "contact", None)
+    if contact is None or not user.is_active or contact.deactivated_at is not None:
+        return False
+    if contact.is_customer_manager:
+        return True
+    governing = Agreement.objects.governing(contact.organisation_id, timezone.localdate())
+    return Agreement.objects.filter(pk__in=governing.values("pk"), contacts_see_reports=True).exists()
+
+
 def reports_for(user: User) -> QuerySet[MonthlyReport]:
     """Every version the user may see, newest month first, the latest version first."""
     return visible_to(user, MonthlyReport).select_related("organisation", "made_by").defer("figures")
@@ -72,3 +87,19 @@ def latest_reports(month: date) -> list[MonthlyReport]:
 
 def open_failures() -> QuerySet[ReportFailure]:
     return ReportFailure.objects.filter(resolved_at__isnull=True).select_related("organisation")
+
+
+def parse_month(text: str) -> date | None:
+    """ "2026-11" as the first day of that month; None for anything else."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def chosen_version(versions: list[MonthlyReport], asked: str) -> MonthlyReport | None:
+    """The version asked for in the address (``?version=2``), or the latest; None when there is no such version."""
+    if not asked:
+        return versions[0] if versions else None
+    return next((report for report in versions if str(report.version) == asked), None)

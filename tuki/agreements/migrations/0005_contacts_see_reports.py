@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0004_carry_over_and_quarters'),
+        ("agreements", "0004_carry_over_and_quarters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreement',
-            name='contacts_see_reports',
-            field=models.BooleanField(default=False, help_text='Customer managers always see the monthly reports.', verbose_name='all named contacts see the monthly reports'),
+            model_name="agreement",
+            name="contacts_see_reports",
+            field=models.BooleanField(
+                default=False,
+                help_text="Customer managers always see the monthly reports.",
+                verbose_name="all named contacts see the monthly reports",
+            ),
         ),
     ]
