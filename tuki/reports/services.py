@@ -22,7 +22,12 @@ from tuki.reports.selectors import month_end, report_readers
 
 
 def _require_finished(organisation: Organisation, month: date, now: datetime) -> None:
-    if month_end(organisation, month) > now:
+    end = month_end(organisation, month)
+    if end.date() > next_month(now.astimezone(end.tzinfo).date()):
+        raise ReportMonthError(
+            _("The month %(month)s has not begun yet: there is nothing to report.") % {"month": f"{month:%Y-%m}"}
+        )
+    if end > now:
         raise ReportMonthError(
             _("The month %(month)s is not over yet: its report can be made from %(day)s on.")
             % {"month": f"{month:%Y-%m}", "day": next_month(month).isoformat()}
