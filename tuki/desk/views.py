@@ -31,6 +31,7 @@ from tuki.desk.forms import BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
 from tuki.environments.selectors import environment_choices
+from tuki.reports.comparison import month_so_far, overall
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import Kind, State
@@ -67,6 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "bulk_options": {"assignee": select_options(staff), "state": select_options(State.choices)},
         "filtered": any(params[key] for key in QUERY_KEYS if key not in ("queue", "sort")),
     }
+    if user.is_manager:  # the month so far, for the supplier's managers
+        month = timezone.localdate(now).replace(day=1)
+        context |= {"so_far": overall(month_so_far(month, now)), "so_far_month": month}
     return render(request, "desk/home.html", context)
 
 
