@@ -11,8 +11,8 @@ after). It
 
 1. migrates and makes bench/desk.py's world (staff, 200 customers with contacts, environments and agreements) and
    loads its history of ``--history`` requests over the last twelve months with their events and pauses;
-2. adds ``--requests`` requests of the first customer in the last full month (deadlines from the SLA engine, a
-   tenth of them answered late, a fifth still open), with maintenance, help desk and additional time on a tenth;
+2. adds ``--requests`` requests of the first customer in the last full month (deadlines from the SLA engine, one
+   in twenty answered late, a fifth still open), with maintenance, help desk and additional time on a tenth;
 3. times ``month_figures`` of that customer's month in-process, then makes its report;
 4. starts gunicorn as bench/desk.py does, logs in as the customer's manager and times 20 GETs of the report page;
 5. runs ``manage.py report_make --month ... --reason bench`` (a new version of all 200 customers' reports) as a
@@ -95,7 +95,7 @@ def add_big_month(world: dict[str, Any], count: int, month: date) -> int:
     rows = []
     for index, moment in enumerate(created):
         response_due, resolution_due = deadlines[index], deadlines[count + index]
-        late = rng.random() < 0.1
+        late = rng.random() < 0.05
         answered = response_due + timedelta(minutes=45) if late else moment + timedelta(minutes=10)
         still_open = rng.random() < 0.2
         resolved = None if still_open else (resolution_due + timedelta(hours=3) if late else answered)

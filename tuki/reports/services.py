@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import partial
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tuki.accounts.models import Organisation, User
 from tuki.reports import signals
-from tuki.reports.figures import ReportMonthError, month_figures
+from tuki.reports.figures import Figures, ReportMonthError, month_figures
 from tuki.reports.figures.period import next_month
 from tuki.reports.models import MonthlyReport, ReportFailure, ReportNotice
 from tuki.reports.selectors import month_end, report_readers
@@ -34,12 +33,12 @@ def _require_finished(organisation: Organisation, month: date, now: datetime) ->
         )
 
 
-def _recomputed(previous: MonthlyReport | None, figures: dict[str, Any]) -> list[dict[str, Any]]:
+def _recomputed(previous: MonthlyReport | None, figures: Figures) -> list[Figures]:
     """A note for each request whose breaches differ from the previous version's: its SLA was recomputed since."""
     if previous is None:
         return []
 
-    def breaches(found: dict[str, Any]) -> dict[str, set[tuple[str, str, int]]]:
+    def breaches(found: Figures) -> dict[str, set[tuple[str, str, int]]]:
         by_reference: dict[str, set[tuple[str, str, int]]] = {}
         for row in found.get("sla", {}).get("breaches", []):
             by_reference.setdefault(row["reference"], set()).add((row["target"], row["due"], row["late_minutes"]))
@@ -50,11 +49,12 @@ def _recomputed(previous: MonthlyReport | None, figures: dict[str, Any]) -> list
     return [{"code": "sla_recomputed", "params": {"reference": reference}} for reference in changed]
 
 
-def _create(*, organisation: Organisation, month: date, version: int, **fields: Any) -> MonthlyReport | None:
+def _create(report: MonthlyReport) -> MonthlyReport | None:
     """Insert one version; None when another worker took that version first (the unique constraint decides)."""
     try:
         with transaction.atomic():
-            return MonthlyReport.objects.create(organisation=organisation, month=month, version=version, **fields)
+            report.save(force_insert=True)
+            return report
     except IntegrityError:
         return None
 
@@ -97,7 +97,7 @@ def report_make(
     figures = month_figures(organisation=organisation, month=month, now=now)
     with transaction.atomic():
         if not reason:
-            report = _create(organisation=organisation, month=month, version=1, figures=figures, made_at=now)
+            report = _create(MonthlyReport(organisation=organisation, month=month, figures=figures, made_at=now))
             if report is None:
                 return versions.get(version=1)
         else:
@@ -108,13 +108,15 @@ def report_make(
                 figures["notes"] = own_notes + _recomputed(previous, figures)
                 version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
                 report = _create(
-                    organisation=organisation,
-                    month=month,
-                    version=version,
-                    figures=figures,
-                    made_at=now,
-                    made_by=actor,
-                    reason=reason,
+                    MonthlyReport(
+                        organisation=organisation,
+                        month=month,
+                        version=version,
+                        figures=figures,
+                        made_at=now,
+                        made_by=actor,
+                        reason=reason,
+                    )
                 )
         if report.version == 1:
             _record_notices(report)

@@ -22,10 +22,12 @@ from tuki.reports.figures.sla import sla_figures
 SHAPE_VERSION = 1
 CURRENCY = "EUR"
 
-__all__ = ["ReportMonthError", "month_figures"]
+__all__ = ["Figures", "ReportMonthError", "month_figures"]
+
+Figures = dict[str, Any]  # the agreed shape (see the module's docstring), as JSON
 
 
-def month_figures(*, organisation: Organisation, month: date, now: datetime) -> dict[str, Any]:
+def month_figures(*, organisation: Organisation, month: date, now: datetime) -> Figures:
     """The figures of ``organisation`` for the calendar ``month`` (its first day), as known at ``now``; a month that
     has not begun is refused (:class:`ReportMonthError`)."""
     span = report_month(organisation, month, now)

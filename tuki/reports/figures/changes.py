@@ -28,7 +28,7 @@ def _list_of(change: Change) -> str:
 
 
 def change_figures(month: Month) -> dict[str, Any]:
-    environments = {
+    environments: dict[str, dict[str, Any]] = {
         str(environment.pk): {"key": str(environment.pk), "label": environment.name, **{name: [] for name in LISTS}}
         for environment in Environment.objects.filter(organisation=month.organisation).order_by("name", "pk")
     }

@@ -89,7 +89,8 @@ def _weeks(month: Month) -> list[dict[str, Any]]:
     for created in base.filter(conditions["opened"]).values_list("created_at", flat=True):
         weeks[week_of(created)]["opened"] += 1
     for resolved in base.filter(conditions["resolved"]).values_list("resolved_at", flat=True):
-        weeks[week_of(resolved)]["resolved"] += 1
+        if resolved is not None:  # the condition says so; the type does not
+            weeks[week_of(resolved)]["resolved"] += 1
     return list(weeks.values())
 
 
