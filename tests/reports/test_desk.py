@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.reports.months import at
+from tuki.reports.comparison import refresh_month_so_far
 from tuki.reports.models import MonthlyReport
 from tuki.reports.services import report_make
 from tuki.tickets.services import ticket_create
@@ -69,6 +71,10 @@ def test_the_month_so_far_on_the_managers_front_page(
     client: Any, manager: Any, agent: Any, anna: Any, agreement_a: Any
 ) -> None:
     client.force_login(manager)
-    assert "so-far-title" in client.get(reverse("desk:home")).content.decode()
+    assert "lasketaan" in client.get(reverse("desk:home")).content.decode()
+    rows = refresh_month_so_far(timezone.now())
+    assert [row.customer for row in rows] == ["Org A Oy"]
+    page = client.get(reverse("desk:home")).content.decode()
+    assert "so-far-title" in page and "lasketaan" not in page
     client.force_login(agent)
     assert "so-far-title" not in client.get(reverse("desk:home")).content.decode()

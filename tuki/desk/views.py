@@ -70,7 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if user.is_manager:  # the month so far, for the supplier's managers
         month = timezone.localdate(now).replace(day=1)
-        context |= {"so_far": overall(month_so_far(month, now)), "so_far_month": month}
+        rows = month_so_far(month)
+        context |= {"so_far": overall(rows) if rows is not None else None, "so_far_month": month, "so_far_shown": True}
     return render(request, "desk/home.html", context)
 
 

@@ -18,6 +18,7 @@ from tuki.core.durations import format_minutes
 from tuki.tickets.models import Channel, Kind, State
 from tuki.timesheets.models import EstimateBasis
 
+BREACHES_SHOWN = 100  # the page lists the breaches missed by the most; the downloads have every one
 CODE_LABELS: dict[str, Any] = {
     "by_priority": Priority,
     "by_type": Kind,
@@ -68,22 +69,19 @@ def note_text(note: dict[str, Any]) -> str:
         "quota_period": _("The quota is counted per %(kind)s: its figures are those of the whole period."),
         "month_in_progress": _("The month is not over: the figures are those known so far."),
         "no_environments": _("No environments are recorded for the customer: there are no changes to report."),
+        "explanations_limited": _(
+            "%(breaches)s targets were missed; the %(shown)s missed by the most are explained here, the others on "
+            "their requests' pages."
+        ),
         "sla_recomputed": _(
             "The SLA of %(reference)s was recomputed after the previous version of this report: its figures differ."
         ),
     }
     text = texts.get(note.get("code", ""), note.get("code", ""))
     kind = {"quarter": _("quarter"), "year": _("year"), "month": _("month")}.get(params.get("kind", ""), "")
-    return (
-        text
-        % {
-            "day": _day_text(day),
-            "kind": kind,
-            "reference": params.get("reference", ""),
-        }
-        if "%(" in text
-        else text
-    )
+    values = {"day": _day_text(day), "kind": kind, "reference": params.get("reference", "")}
+    values |= {"shown": params.get("shown", ""), "breaches": params.get("breaches", "")}
+    return text % values if "%(" in text else text
 
 
 def _day_text(day: str | None) -> str:
@@ -127,6 +125,7 @@ def document(figures: dict[str, Any]) -> dict[str, Any]:
                 "resolution_percent": _percent(row["resolution_met"], row["resolution_total"]),
             }
         )
+    shown = sorted(figures["sla"]["breaches"], key=lambda row: -row["late_minutes"])[:BREACHES_SHOWN]
     breaches = [
         row
         | {
@@ -136,7 +135,7 @@ def document(figures: dict[str, Any]) -> dict[str, Any]:
             "done_at": _moment(row["done"]),
             "late": format_minutes(row["late_minutes"]),
         }
-        for row in figures["sla"]["breaches"]
+        for row in shown
     ]
     oldest = [
         row
@@ -199,6 +198,7 @@ def document(figures: dict[str, Any]) -> dict[str, Any]:
         "weeks": weeks,
         "sla_rows": sla_rows,
         "breaches": breaches,
+        "breaches_hidden": max(0, len(figures["sla"]["breaches"]) - len(breaches)),
         "paused": format_minutes(figures["sla"]["paused_minutes"]),
         "quota": quota,
         "quota_start": date.fromisoformat(quota["period_start"]),

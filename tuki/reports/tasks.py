@@ -14,6 +14,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from tuki.reports.comparison import refresh_month_so_far
 from tuki.reports.figures.period import add_months
 from tuki.reports.models import MonthlyReport, ReportFailure
 from tuki.reports.selectors import customers_with_agreement
@@ -58,3 +59,9 @@ def make_monthly_reports(now: datetime) -> int:
 @db_periodic_task(crontab(minute="*/10"))
 def monthly_report_job() -> None:
     make_monthly_reports(timezone.now())
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def month_so_far_job() -> None:
+    """The running month of every customer for the managers' front page on the desk."""
+    refresh_month_so_far(timezone.now())

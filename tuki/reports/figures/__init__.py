@@ -17,7 +17,7 @@ from tuki.reports.figures.changes import change_figures
 from tuki.reports.figures.period import ReportMonthError, agreement_rows, notes, report_month
 from tuki.reports.figures.quota import empty_quota, quota_figures
 from tuki.reports.figures.requests import request_figures
-from tuki.reports.figures.sla import sla_figures
+from tuki.reports.figures.sla import EXPLAINED, sla_figures
 
 SHAPE_VERSION = 1
 CURRENCY = "EUR"
@@ -45,6 +45,11 @@ def month_figures(*, organisation: Organisation, month: date, now: datetime) -> 
         }
     else:
         quota, additional = quota_figures(span), additional_figures(span)
+    sla = sla_figures(span)
+    if len(sla["breaches"]) > EXPLAINED:
+        found_notes.append(
+            {"code": "explanations_limited", "params": {"shown": EXPLAINED, "breaches": len(sla["breaches"])}}
+        )
     return {
         "version": SHAPE_VERSION,
         "organisation": {"id": organisation.pk, "name": organisation.name},
@@ -55,7 +60,7 @@ def month_figures(*, organisation: Organisation, month: date, now: datetime) -> 
         "agreements": agreement_rows(span),
         "notes": found_notes,
         "requests": request_figures(span),
-        "sla": sla_figures(span),
+        "sla": sla,
         "quota": quota,
         "additional": additional,
         "changes": changes,

@@ -23,6 +23,7 @@ from tuki.sla.presentation import ticket_clocks
 from tuki.tickets.models import SlaPause, State, Ticket
 
 DUE_FIELDS = {"response": "first_response_due", "resolution": "resolution_due"}
+EXPLAINED = 50  # the most breaches whose explanation the report keeps (the latest by how late)
 
 
 def response_met() -> Q:
@@ -82,6 +83,7 @@ def _explanation(ticket: Ticket, target: str, now: datetime) -> list[dict[str, s
 
 def _breaches(month: Month) -> list[dict[str, Any]]:
     found = []
+    late_tickets: dict[int, Ticket] = {}
     for target, met in (("response", response_met()), ("resolution", resolution_met())):
         due_field = DUE_FIELDS[target]
         late = (
@@ -91,6 +93,7 @@ def _breaches(month: Month) -> list[dict[str, Any]]:
             .prefetch_related("agreement__targets", "pauses")
         )
         for ticket in late:
+            late_tickets[ticket.pk] = ticket
             due: datetime = getattr(ticket, due_field)
             done = done_at(ticket, target)
             done = done if done is not None and done <= month.now else None
@@ -107,9 +110,14 @@ def _breaches(month: Month) -> list[dict[str, Any]]:
                     "due": due.isoformat(),
                     "done": done.isoformat() if done else None,
                     "late_minutes": int(late_by.total_seconds() // 60),
-                    "explanation": _explanation(ticket, target, month.now),
+                    "explanation": [],
                 }
             )
+    # The request page's account of each clock costs a few milliseconds: the worst breaches get theirs, and a month
+    # with hundreds of breaches says how many were explained (the rest are on their requests' pages).
+    worst = sorted(found, key=lambda row: (-row["late_minutes"], row["due"], row["id"]))[:EXPLAINED]
+    for row in worst:
+        row["explanation"] = _explanation(late_tickets[row["id"]], row["target"], month.now)
     return sorted(found, key=lambda row: (row["due"], row["id"], row["target"]))
 
 
