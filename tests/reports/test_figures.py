@@ -177,3 +177,19 @@ def test_the_month_so_far(anna: Any, agreement_a: Any) -> None:
     figures = month_figures(organisation=anna.contact.organisation, month=date(2026, 12, 1), now=now)
     assert {"code": "month_in_progress", "params": {"until": now.isoformat()}} in figures["notes"]
     assert now - timedelta(days=6) < datetime.fromisoformat(figures["made_at"])
+
+
+def test_a_breach_over_easter_and_the_change_to_summer_time(anna: Any, agent: Any, agreement_a: Any) -> None:
+    from tuki.tickets.services import ticket_create, ticket_reply
+
+    # Normal priority: 4 service hours to respond. Thursday 15.00 + 1 h; Good Friday, the weekend (summer time
+    # begins on Sunday the 28th) and Easter Monday are closed; Tuesday 8.00 + 3 h = due Tuesday 11.00.
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Pääsiäinen", now=at(date(2027, 3, 25), 15))
+    ticket.refresh_from_db()
+    assert ticket.first_response_due == at(date(2027, 3, 30), 11)
+    ticket_reply(actor=agent, ticket=ticket, body="Katsotaan.", now=at(date(2027, 3, 31), 9))
+    figures = month_figures(organisation=anna.contact.organisation, month=date(2027, 3, 1), now=at(date(2027, 4, 1), 6))
+    [breach] = [row for row in figures["sla"]["breaches"] if row["target"] == "response"]
+    assert breach["late_minutes"] == 6 * 60  # Tuesday 11-16 and Wednesday 8-9
+    lines = " ".join(line["what"] for line in breach["explanation"])
+    assert "Pitkäperjantai" in lines and "Toinen pääsiäispäivä" in lines
