@@ -193,3 +193,36 @@ def test_a_breach_over_easter_and_the_change_to_summer_time(anna: Any, agent: An
     assert breach["late_minutes"] == 6 * 60  # Tuesday 11-16 and Wednesday 8-9
     lines = " ".join(line["what"] for line in breach["explanation"])
     assert "Pitkäperjantai" in lines and "Toinen pääsiäispäivä" in lines
+
+
+def test_a_quarterly_quota_shows_its_period_and_months_by_the_days_of_work(
+    manager: Any, agent: Any, anna: Any, office_hours: Any
+) -> None:
+    from tests.conftest import TARGETS
+    from tuki.agreements.services import agreement_save
+    from tuki.tickets.services import ticket_create
+    from tuki.timesheets.services import time_entry_log
+
+    agreement_save(
+        actor=manager,
+        organisation=anna.contact.organisation,
+        service_calendar=office_hours,
+        targets=TARGETS,
+        valid_from=date(2026, 1, 1),
+        quota_hours=Decimal(60),
+        quota_period="quarter",
+    )
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Ylläpito", now=at(date(2026, 10, 5), 9))
+    for day, minutes in ((date(2026, 10, 6), 90), (date(2026, 11, 3), 45)):
+        time_entry_log(actor=agent, ticket=ticket, day=day, minutes=minutes, kind="maintenance", now=at(day, 17))
+    figures = month_figures(
+        organisation=anna.contact.organisation, month=date(2026, 11, 1), now=at(date(2026, 12, 1), 6)
+    )
+    quota = figures["quota"]
+    assert (quota["period_start"], quota["period_end"], quota["period_kind"]) == ("2026-10-01", "2026-12-31", "quarter")
+    assert (quota["included_minutes"], quota["maintenance_minutes"]) == (3600, 135)
+    assert [(row["month"], row["maintenance_minutes"], row["included_minutes"]) for row in quota["trend"][-2:]] == [
+        ("2026-10-01", 90, 1200),
+        ("2026-11-01", 45, 1200),
+    ]
+    assert {"code": "quota_period", "params": {"kind": "quarter"}} in figures["notes"]
