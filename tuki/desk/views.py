@@ -70,8 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if user.is_manager:  # the month so far, for the supplier's managers
         month = timezone.localdate(now).replace(day=1)
-        rows = month_so_far(month)
-        context |= {"so_far": overall(rows) if rows is not None else None, "so_far_month": month, "so_far_shown": True}
+        so_far = month_so_far(month)
+        context |= {"so_far": overall(so_far) if so_far is not None else None, "so_far_month": month}
+        context["so_far_shown"] = True
     return render(request, "desk/home.html", context)
 
 

@@ -82,7 +82,7 @@ def _explanation(ticket: Ticket, target: str, now: datetime) -> list[dict[str, s
 
 
 def _breaches(month: Month) -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     late_tickets: dict[int, Ticket] = {}
     for target, met in (("response", response_met()), ("resolution", resolution_met())):
         due_field = DUE_FIELDS[target]
