@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.reports.months import at
 from tuki.reports.comparison import refresh_month_so_far
 from tuki.reports.models import MonthlyReport
-from tuki.reports.services import report_make
+from tuki.reports.services import report_failure_record, report_make
 from tuki.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,8 @@ def test_the_month_so_far_on_the_managers_front_page(
     rows = refresh_month_so_far(timezone.now())
     assert [row.customer for row in rows] == ["Org A Oy"]
     page = client.get(reverse("desk:home")).content.decode()
-    assert "so-far-title" in page and "lasketaan" not in page
+    assert "so-far-title" in page and "lasketaan" not in page and "report-failures" not in page
+    report_failure_record(organisation=anna.contact.organisation, month=date(2026, 10, 1), error="boom")
+    assert "report-failures" in client.get(reverse("desk:home")).content.decode()
     client.force_login(agent)
     assert "so-far-title" not in client.get(reverse("desk:home")).content.decode()
