@@ -28,7 +28,7 @@ LAYERS: list[list[str]] = [
     ["tuki.mail", "tuki.webhooks"],
     # What the webhooks announce (a subscription turned off), for the mail channel beside them to tell its owner.
     ["tuki.webhooks.signals"],
-    # The monthly report reads every domain below it: requests, SLA, time and quota, changes.
+    # The monthly report reads every domain below it; the mail channel mails it.
     ["tuki.reports"],
     # Time is logged on requests and on changes: the time ledger knows both.
     ["tuki.timesheets"],

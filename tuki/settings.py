@@ -74,6 +74,11 @@ TUKI_CHANGE_PREFIX = env.get_str("TUKI_CHANGE_PREFIX", "CH")
 if not TUKI_CHANGE_PREFIX.isalnum():
     raise ImproperlyConfigured(f"TUKI_CHANGE_PREFIX must be letters and digits only; got {TUKI_CHANGE_PREFIX!r}.")
 
+# The monthly reports are made on the first day of each month at this hour, in Europe/Helsinki.
+TUKI_REPORT_HOUR = env.get_int("TUKI_REPORT_HOUR", 6)
+if not 0 <= TUKI_REPORT_HOUR <= 23:
+    raise ImproperlyConfigured(f"TUKI_REPORT_HOUR must be an hour from 0 to 23; got {TUKI_REPORT_HOUR}.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

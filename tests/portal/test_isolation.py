@@ -3,6 +3,7 @@ search or CSV includes anything of org B."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.urls import URLPattern, get_resolver
 from tuki.agreements.models import Agreement
 from tuki.changes.services import change_create, change_transition
 from tuki.environments.services import component_add, environment_create
+from tuki.reports.services import report_make
 from tuki.tickets.services import ticket_create, ticket_reply
 from tuki.timesheets.services import estimate_propose
 
@@ -53,7 +55,12 @@ def org_b_world(bertil: Any, agreement_b: Any, agent: Any) -> dict[str, list[Any
     change_transition(actor=agent, change=change, to="proposed")
     Agreement.objects.filter(pk=agreement_b.pk).update(hourly_rate=Decimal("80.00"))
     estimate = estimate_propose(actor=agent, ticket=ticket, basis="hours", minutes=60, description="ORG-B-SECRET")
+    # Org B's monthly report of a month for which org A has none: its address is the month alone.
+    report_make(
+        organisation=bertil.contact.organisation, month=date(2026, 10, 1), now=datetime(2026, 11, 2, tzinfo=UTC)
+    )
     return {
+        "month": ["2026-10"],
         "estimate_id": [estimate.pk],
         "identifier": [ticket.identifier, f"sr-{ticket.pk}", change.identifier, f"ch-{change.pk}"],
         "pk": [environment.pk],

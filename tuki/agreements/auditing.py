@@ -39,6 +39,7 @@ def agreement_terms(agreement_id: int | None) -> dict[str, object] | None:
         "carry_over_cap_hours": _text(agreement.carry_over_cap_hours),
         "hourly_rate": _text(agreement.hourly_rate),
         "contact_visibility": agreement.contact_visibility,
+        "contacts_see_reports": agreement.contacts_see_reports,
         "environments": sorted(str(environment) for environment in agreement.environments.all()),
     }
     for target in SlaTarget.objects.filter(agreement=agreement).order_by("priority"):

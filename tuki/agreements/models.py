@@ -212,6 +212,11 @@ class Agreement(models.Model):
         default=ContactVisibility.ORGANISATION,
         help_text=_("Customer managers always see all of the customer's requests."),
     )
+    contacts_see_reports = models.BooleanField(
+        _("all named contacts see the monthly reports"),
+        default=False,
+        help_text=_("Customer managers always see the monthly reports."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = AgreementQuerySet.as_manager()

@@ -111,6 +111,7 @@ def agreement_save(
     environments: Iterable[Environment] = (),
     address: str = "",
     contact_visibility: str = ContactVisibility.ORGANISATION,
+    contacts_see_reports: bool = False,
 ) -> Agreement:
     """Create or update an agreement with its targets ({priority: (first response min, resolution min)})."""
     _require_manager(actor)
@@ -130,6 +131,7 @@ def agreement_save(
     agreement.carry_over_cap_hours = carry_over_cap_hours
     agreement.hourly_rate = hourly_rate
     agreement.contact_visibility = contact_visibility
+    agreement.contacts_see_reports = contacts_see_reports
     agreement.full_clean()
     agreement.save()
     environments = list(environments)

@@ -31,6 +31,8 @@ from tuki.desk.forms import BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
 from tuki.environments.models import Environment
 from tuki.environments.selectors import environment_choices
+from tuki.reports.comparison import month_so_far, overall
+from tuki.reports.selectors import open_failures
 from tuki.sla.explain import STATE_LABELS
 from tuki.sla.presentation import sla_rows
 from tuki.tickets.models import Kind, State
@@ -67,6 +69,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "bulk_options": {"assignee": select_options(staff), "state": select_options(State.choices)},
         "filtered": any(params[key] for key in QUERY_KEYS if key not in ("queue", "sort")),
     }
+    if user.is_manager:  # the month so far, for the supplier's managers
+        month = timezone.localdate(now).replace(day=1)
+        so_far = month_so_far(month)
+        context |= {"so_far": overall(so_far) if so_far is not None else None, "so_far_month": month}
+        context |= {"so_far_shown": True, "report_failures": list(open_failures()[:10])}
     return render(request, "desk/home.html", context)
 
 

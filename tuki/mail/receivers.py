@@ -14,9 +14,11 @@ from tuki.mail.tasks import (
     estimate_overrun_notice,
     notify_event,
     quota_notice,
+    report_notice,
     send_sla_notice,
     webhook_disabled_notice,
 )
+from tuki.reports.signals import report_notice_recorded
 from tuki.sla.signals import notice_recorded
 from tuki.tickets.signals import event_recorded
 from tuki.timesheets.signals import estimate_overrun, quota_notice_recorded
@@ -36,6 +38,11 @@ def _send_sla_notice(*, notice_id: int, **kwargs: Any) -> None:
 @receiver(quota_notice_recorded)
 def _send_quota_notice(*, notice_id: int, **kwargs: Any) -> None:
     quota_notice(notice_id)
+
+
+@receiver(report_notice_recorded)
+def _send_report_notice(*, notice_id: int, **kwargs: Any) -> None:
+    report_notice(notice_id)
 
 
 @receiver(estimate_overrun)

@@ -16,6 +16,7 @@ from tuki.mail.change_notices import send_move_notice, send_window_reminder
 from tuki.mail.estimate_notices import send_overrun_notice
 from tuki.mail.notifications import send_event_notifications
 from tuki.mail.quota_notices import send_quota_notice
+from tuki.mail.report_notices import send_report_notice
 from tuki.mail.sla_notices import send_digests, send_notice
 from tuki.mail.webhook_notices import send_disabled_notice
 
@@ -42,6 +43,11 @@ def send_sla_notice(notice_id: int) -> None:
 @db_task(retries=3, retry_delay=300)
 def quota_notice(notice_id: int) -> None:
     send_quota_notice(notice_id)
+
+
+@db_task(retries=3, retry_delay=300)
+def report_notice(notice_id: int) -> None:
+    send_report_notice(notice_id)
 
 
 # No retries: the warning is claimed once when the work is logged, and a retry could mail a reader twice.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuki.portal import calendar, changes, estimates, integrations, profile, quota, requests, views
+from tuki.portal import calendar, changes, estimates, integrations, profile, quota, reports, requests, views
 
 app_name = "portal"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("portal/", views.dashboard, name="dashboard"),
     path("portal/agreement/", views.agreement, name="agreement"),
     path("portal/quota/", quota.quota, name="quota"),
+    path("portal/reports/", reports.report_list, name="reports"),
+    path("portal/reports/<str:month>/", reports.report_page, name="report"),
+    path("portal/reports/<str:month>/report.csv", reports.report_csv, name="report_csv"),
+    path("portal/reports/<str:month>/report.xlsx", reports.report_xlsx, name="report_xlsx"),
     path("portal/estimates/<int:estimate_id>/", estimates.estimate_page, name="estimate"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),

@@ -1,0 +1,88 @@
+"""The monthly job: from the report hour on the first day, each customer's report once and one mail per customer
+manager, however many workers run it; a failing customer neither stops the others nor is forgotten."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from tests.conftest import PASSWORD, WORKWEEK, speaks
+from tests.reports.months import at
+from tests.workers import run_in_workers
+from tuki.accounts.services import contact_create
+from tuki.agreements.models import Agreement, ServiceCalendar
+from tuki.agreements.services import calendar_save
+from tuki.reports.models import MonthlyReport, ReportFailure, ReportNotice
+from tuki.reports.tasks import make_monthly_reports, month_due
+from tuki.tickets.services import ticket_create, ticket_reply
+
+RUN = at(date(2026, 11, 1), 6, 10)
+
+
+@pytest.fixture
+def second_manager(org_a: Any) -> Any:
+    return contact_create(
+        organisation=org_a,
+        email="antti@org-a.example",
+        full_name="Antti Aro",
+        customer_manager=True,
+        password=PASSWORD,
+    ).user
+
+
+@pytest.fixture
+def october(anna: Any, agent: Any, agreement_a: Any, agreement_b: Any, bertil: Any) -> None:
+    ticket = ticket_create(actor=anna, requester=anna.contact, subject="Tulostin", now=at(date(2026, 10, 5), 9))
+    ticket_reply(actor=agent, ticket=ticket, body="Katsotaan.", now=at(date(2026, 10, 5), 9, 20))
+
+
+def test_the_report_hour() -> None:
+    assert month_due(at(date(2026, 11, 1), 5, 59)) is None
+    assert month_due(at(date(2026, 11, 1), 6)) == date(2026, 10, 1)
+    assert month_due(at(date(2026, 11, 17), 3)) == date(2026, 10, 1)
+    with override_settings(TUKI_REPORT_HOUR=8):
+        assert month_due(at(date(2026, 11, 1), 7)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_make_one_report_and_one_mail_per_manager(
+    october: Any, anna: Any, second_manager: Any, org_a: Any, org_b: Any
+) -> None:
+    speaks(second_manager, "sv")
+    mail.outbox.clear()  # the request's own notifications
+    results, failures = run_in_workers(lambda: make_monthly_reports(RUN))
+    assert not failures, failures
+    assert sorted(MonthlyReport.objects.values_list("organisation_id", "version")) == [(org_a.pk, 1), (org_b.pk, 1)]
+    assert sorted(message.to[0] for message in mail.outbox) == ["anna@org-a.example", "antti@org-a.example"]
+    assert not ReportNotice.objects.filter(sent_at__isnull=True).exists()
+    to_anna = next(m for m in mail.outbox if m.to == ["anna@org-a.example"])
+    assert "1 pyyntö, kaikkiin vastattu ajallaan" in to_anna.body
+    assert "/portal/reports/2026-10/" in to_anna.body and "Org A Oy" in to_anna.subject
+    to_antti = next(m for m in mail.outbox if m.to == ["antti@org-a.example"])
+    assert "1 ärende, alla besvarade i tid" in to_antti.body
+    # A repeated run, a later tick: nothing new.
+    assert make_monthly_reports(at(date(2026, 11, 1), 9)) == 0
+    assert MonthlyReport.objects.count() == 2 and len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_failing_customer_does_not_stop_the_others_and_is_tried_again(
+    october: Any, manager: Any, org_a: Any, org_b: Any, agreement_b: Any
+) -> None:
+    broken = calendar_save(actor=manager, name="Kontor", weekly=WORKWEEK)
+    Agreement.objects.filter(pk=agreement_b.pk).update(service_calendar=broken)
+    ServiceCalendar.objects.filter(pk=broken.pk).update(timezone="Mars/Olympus")
+    assert make_monthly_reports(RUN) == 1
+    assert list(MonthlyReport.objects.values_list("organisation_id", flat=True)) == [org_a.pk]
+    failure = ReportFailure.objects.get()
+    assert failure.organisation == org_b and failure.attempts == 1 and "Mars/Olympus" in failure.error
+    make_monthly_reports(at(date(2026, 11, 1), 6, 20))
+    assert ReportFailure.objects.get().attempts == 2
+    ServiceCalendar.objects.filter(pk=broken.pk).update(timezone="Europe/Stockholm")
+    assert make_monthly_reports(at(date(2026, 11, 1), 6, 30)) == 1
+    assert MonthlyReport.objects.get(organisation=org_b).figures["time_zone"] == "Europe/Stockholm"
+    assert ReportFailure.objects.get().resolved_at is not None

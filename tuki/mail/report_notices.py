@@ -1,0 +1,59 @@
+"""The monthly report's mail to each customer manager: a short summary in plain words, in the reader's language, and
+a link to the report in Online Support Services.
+
+The mail is built in one place (:func:`report_message`), from the report and its reader, so that an attachment (the
+PDF) can be added there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from tuki.accounts.models import User
+from tuki.mail.threading import automatic_headers
+from tuki.reports.models import MonthlyReport, ReportNotice
+from tuki.reports.presentation import summary
+
+TEMPLATE = "mail/email/report_notice.txt"
+
+
+def report_message(report: MonthlyReport, reader: User) -> EmailMessage:
+    """The mail of ``report`` to ``reader``, in the reader's language."""
+    url = settings.TUKI_BASE_URL + reverse("portal:report", args=[f"{report.month:%Y-%m}"])
+    with translation.override(reader.language):
+        month = date.fromisoformat(report.figures["month"])
+        subject = _("%(customer)s: monthly report %(month)s") % {
+            "customer": report.organisation.name,
+            "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
+        }
+        body = render_to_string(
+            TEMPLATE,
+            {
+                "organisation": report.organisation.name,
+                "month": month,
+                "summary": summary(report.figures),
+                "url": url,
+                "supplier_name": settings.TUKI_SUPPLIER_NAME,
+            },
+        )
+    headers = {"Content-Language": reader.language, **automatic_headers()}
+    return EmailMessage(
+        " ".join(subject.split()), body, to=[reader.email], reply_to=[settings.TUKI_SUPPORT_EMAIL], headers=headers
+    )
+
+
+@transaction.atomic
+def send_report_notice(notice_id: int) -> None:
+    """Mail one notice. The claim and the sending share a transaction: a mail server that fails undoes the claim and
+    the job's retry mails it; a notice already mailed is never mailed again."""
+    if not ReportNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(sent_at=timezone.now()):
+        return
+    notice = ReportNotice.objects.select_related("report__organisation", "recipient").get(pk=notice_id)
+    report_message(notice.report, notice.recipient).send()
