@@ -78,6 +78,8 @@ if not TUKI_CHANGE_PREFIX.isalnum():
 TUKI_REPORT_HOUR = env.get_int("TUKI_REPORT_HOUR", 6)
 if not 0 <= TUKI_REPORT_HOUR <= 23:
     raise ImproperlyConfigured(f"TUKI_REPORT_HOUR must be an hour from 0 to 23; got {TUKI_REPORT_HOUR}.")
+# The report's PDF goes with its mail up to this size; a larger one is only linked (mail servers refuse big mail).
+TUKI_REPORT_PDF_MAIL_BYTES = env.get_int("TUKI_REPORT_PDF_MAIL_BYTES", 5 * 1024 * 1024)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.reports.months import at
+from tests.reports.pdf_reading import pdf_text
 from tuki.reports.comparison import refresh_month_so_far
 from tuki.reports.models import MonthlyReport
 from tuki.reports.services import report_failure_record, report_make
@@ -39,6 +40,8 @@ def test_customers_side_by_side_sorted_by_breaches(client: Any, agent: Any, repo
     assert report.status_code == 200 and "Kaikki alas" in report.content.decode()
     download = client.get(reverse("desk:report_download", args=[reports[0].organisation_id, "2026-10", "csv"]))
     assert download.status_code == 200
+    pdf = client.get(reverse("desk:report_download", args=[reports[0].organisation_id, "2026-10", "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and reports[0].organisation.name in pdf_text(pdf.content)
 
 
 def test_a_manager_makes_a_new_version_with_a_reason(
@@ -63,6 +66,7 @@ def test_contacts_find_no_desk_report(client: Any, anna: Any, reports: list[Mont
         reverse("desk:reports"),
         reverse("desk:report", args=[reports[0].organisation_id, "2026-10"]),
         reverse("desk:report_download", args=[reports[0].organisation_id, "2026-10", "xlsx"]),
+        reverse("desk:report_download", args=[reports[0].organisation_id, "2026-10", "pdf"]),
     ):
         assert client.get(url).status_code == 404
 

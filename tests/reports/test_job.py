@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from tests.conftest import PASSWORD, WORKWEEK, speaks
 from tests.reports.months import at
+from tests.reports.pdf_reading import pdf_text
 from tests.workers import run_in_workers
 from tuki.accounts.services import contact_create
 from tuki.agreements.models import Agreement, ServiceCalendar
@@ -64,6 +65,10 @@ def test_two_workers_make_one_report_and_one_mail_per_manager(
     assert "/portal/reports/2026-10/" in to_anna.body and "Org A Oy" in to_anna.subject
     to_antti = next(m for m in mail.outbox if m.to == ["antti@org-a.example"])
     assert "1 ärende, alla besvarade i tid" in to_antti.body
+    # Each gets the PDF in their own language.
+    [(name, content, kind)] = to_antti.attachments
+    assert (name, kind) == ("kuukausiraportti-2026-10.pdf", "application/pdf")
+    assert "Månadsrapport" in pdf_text(content) and "Kuukausiraportti" in pdf_text(to_anna.attachments[0][1])
     # A repeated run, a later tick: nothing new.
     assert make_monthly_reports(at(date(2026, 11, 1), 9)) == 0
     assert MonthlyReport.objects.count() == 2 and len(mail.outbox) == 2
@@ -86,3 +91,16 @@ def test_a_failing_customer_does_not_stop_the_others_and_is_tried_again(
     assert make_monthly_reports(at(date(2026, 11, 1), 6, 30)) == 1
     assert MonthlyReport.objects.get(organisation=org_b).figures["time_zone"] == "Europe/Stockholm"
     assert ReportFailure.objects.get().resolved_at is not None
+
+
+@pytest.mark.django_db
+def test_a_pdf_too_large_to_mail_is_only_linked(
+    october: Any, anna: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TUKI_REPORT_PDF_MAIL_BYTES = 1000  # a report's PDF is some tens of kilobytes
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_monthly_reports(RUN)
+    [to_anna] = [message for message in mail.outbox if message.to == ["anna@org-a.example"]]
+    assert to_anna.attachments == []
+    assert "/portal/reports/2026-10/" in to_anna.body and "liitteenä" not in to_anna.body

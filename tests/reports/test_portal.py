@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import speaks
 from tests.reports.months import at
+from tests.reports.pdf_reading import pdf_text
 from tuki.agreements.models import Agreement
 from tuki.reports.models import MonthlyReport
 from tuki.reports.services import report_make
@@ -35,6 +36,7 @@ def _urls(month: str = "2026-10") -> list[str]:
         reverse("portal:report", args=[month]) + "?version=1",
         reverse("portal:report_csv", args=[month]),
         reverse("portal:report_xlsx", args=[month]) + "?version=2",
+        reverse("portal:report_pdf", args=[month]) + "?version=1",
     ]
 
 
@@ -78,3 +80,12 @@ def test_a_plain_contact_sees_reports_only_when_the_agreement_allows(
     Agreement.objects.filter(pk=agreement_a.pk).update(contacts_see_reports=True)
     for url in _urls():
         assert client.get(url).status_code == 200, url
+
+
+def test_the_pdf_is_the_report_in_the_readers_language(client: Any, anna: Any, report: MonthlyReport) -> None:
+    client.force_login(speaks(anna, "sv"))
+    response = client.get(reverse("portal:report_pdf", args=["2026-10"]) + "?version=1")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('kuukausiraportti-2026-10-v1.pdf"')
+    text = pdf_text(response.content)
+    assert "Månadsrapport" in text and "Org A Oy" in text and "1 ärende" in text

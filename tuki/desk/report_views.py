@@ -22,6 +22,7 @@ from tuki.reports.figures import ReportMonthError
 from tuki.reports.figures.period import add_months
 from tuki.reports.models import MonthlyReport
 from tuki.reports.presentation import document
+from tuki.reports.rendering import report_pdf
 from tuki.reports.selectors import (
     chosen_version,
     customers_with_agreement,
@@ -89,10 +90,12 @@ def report_page(request: HttpRequest, organisation_id: int, month: str) -> HttpR
 
 @staff_required
 def report_download(request: HttpRequest, organisation_id: int, month: str, extension: str) -> HttpResponse:
-    if extension not in ("csv", "xlsx"):
+    if extension not in ("csv", "xlsx", "pdf"):
         raise Http404
     _versions, report = _chosen(request, organisation_id, month)
-    if extension == "csv":
+    if extension == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    elif extension == "csv":
         response = HttpResponse(csv_text(report.figures), content_type="text/csv; charset=utf-8")
     else:
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,8 +1,6 @@
-"""The monthly report's mail to each customer manager: a short summary in plain words, in the reader's language, and
-a link to the report in Online Support Services.
-
-The mail is built in one place (:func:`report_message`), from the report and its reader, so that an attachment (the
-PDF) can be added there."""
+"""The monthly report's mail to each customer manager: a short summary in plain words, in the reader's language, a
+link to the report in Online Support Services, and the report as a PDF in the same language when it is small enough
+to mail (``TUKI_REPORT_PDF_MAIL_BYTES``); a larger one is only linked."""
 
 from __future__ import annotations
 
@@ -20,6 +18,7 @@ from tuki.accounts.models import User
 from tuki.mail.threading import automatic_headers
 from tuki.reports.models import MonthlyReport, ReportNotice
 from tuki.reports.presentation import summary
+from tuki.reports.rendering import report_pdf
 
 TEMPLATE = "mail/email/report_notice.txt"
 
@@ -33,6 +32,7 @@ def report_message(report: MonthlyReport, reader: User) -> EmailMessage:
             "customer": report.organisation.name,
             "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
         }
+        pdf = report_pdf(report)
         body = render_to_string(
             TEMPLATE,
             {
@@ -41,12 +41,16 @@ def report_message(report: MonthlyReport, reader: User) -> EmailMessage:
                 "summary": summary(report.figures),
                 "url": url,
                 "supplier_name": settings.TUKI_SUPPLIER_NAME,
+                "attached": len(pdf) <= settings.TUKI_REPORT_PDF_MAIL_BYTES,
             },
         )
     headers = {"Content-Language": reader.language, **automatic_headers()}
-    return EmailMessage(
+    message = EmailMessage(
         " ".join(subject.split()), body, to=[reader.email], reply_to=[settings.TUKI_SUPPORT_EMAIL], headers=headers
     )
+    if len(pdf) <= settings.TUKI_REPORT_PDF_MAIL_BYTES:
+        message.attach(f"kuukausiraportti-{report.month:%Y-%m}.pdf", pdf, "application/pdf")
+    return message
 
 
 @transaction.atomic

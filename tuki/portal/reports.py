@@ -1,5 +1,6 @@
 """The customer's monthly reports (kuukausiraportit) in Online Support Services: the list, each report as a page in
-the reader's language, its older versions with their reasons, and the rows under it as CSV and XLSX.
+the reader's language, its older versions with their reasons, the same as a PDF, and the rows under it as CSV and
+XLSX.
 
 Customer managers see their organisation's reports; other contacts only where the agreement allows it. For anyone
 else every one of these addresses is a 404, like a report of another customer.
@@ -18,6 +19,7 @@ from tuki.core.permissions import contact_required
 from tuki.reports.exports import csv_text, xlsx_content
 from tuki.reports.models import MonthlyReport
 from tuki.reports.presentation import document
+from tuki.reports.rendering import report_pdf
 from tuki.reports.selectors import chosen_version, may_see_reports, month_versions, parse_month, reports_for
 
 
@@ -75,4 +77,12 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
         xlsx_content(report.figures), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    return response
+
+
+@contact_required
+def report_pdf_download(request: HttpRequest, month: str) -> HttpResponse:
+    _versions_found, report, _month = _versions(request, month)
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
     return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("portal/reports/<str:month>/", reports.report_page, name="report"),
     path("portal/reports/<str:month>/report.csv", reports.report_csv, name="report_csv"),
     path("portal/reports/<str:month>/report.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path("portal/reports/<str:month>/report.pdf", reports.report_pdf_download, name="report_pdf"),
     path("portal/estimates/<int:estimate_id>/", estimates.estimate_page, name="estimate"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),
