@@ -193,3 +193,21 @@ def test_the_command_fills_the_index_again(agent: Any, anna: Any, agreement_a: A
     assert "Indexed 1 requests" in out.getvalue() and "1/1" in err.getvalue()
     assert found("tulostin") == found("rumpu") == found("takuu") == {ticket.pk}
     assert found("takuu", public_only=True) == set()
+
+
+def test_a_search_within_one_customer_finds_only_theirs_and_ranks_them(
+    client: Client, agent: Any, anna: Any, bertil: Any, agreement_a: Any, agreement_b: Any
+) -> None:
+    mention = ticket_create(actor=anna, requester=anna.contact, subject="Uusi kone", description="Tulostin myös.")
+    printer = ticket_create(actor=anna, requester=anna.contact, subject="Tulostin", description="Jono jumissa.")
+    theirs = ticket_create(actor=bertil, requester=bertil.contact, subject="Tulostin", description="Skrivaren.")
+    organisation_a, organisation_b = anna.contact.organisation_id, bertil.contact.organisation_id
+    assert set(search(Ticket.objects.all(), parse("tulostin"), public_only=False, organisation_id=organisation_b)) == {
+        theirs
+    }
+    client.force_login(agent)
+    html = desk(client, "tulostin", organisation=str(organisation_a))
+    assert html.index(printer.identifier) < html.index(mention.identifier) and theirs.identifier not in html
+    assert theirs.identifier in desk(client, "tulostin", organisation=str(organisation_b), sort="newest")
+    # A customer's key in the index is no word of a text: typing it finds nothing.
+    assert found(f"s{organisation_a}") == set() and found(f"o{organisation_a}") == set()
