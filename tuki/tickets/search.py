@@ -24,7 +24,15 @@ from django.utils.safestring import SafeString
 from tuki.accounts.models import User
 from tuki.core.scoping import visible_to
 from tuki.search.analysis import detect_language
-from tuki.search.database import Appended, Index, fts_append, fts_insert, on_postgresql, scope_token
+from tuki.search.database import (
+    Appended,
+    Index,
+    fts_append,
+    fts_insert,
+    gin_merge_pending,
+    on_postgresql,
+    scope_token,
+)
 from tuki.search.documents import Piece, terms_text, tsvector
 from tuki.search.query import Query, identifier_of
 from tuki.search.snippets import snippet
@@ -38,6 +46,7 @@ COLUMN_OF = dict(zip("ABCD", WEIGHTED, strict=True))
 PUBLIC_WEIGHTS = "ABC"
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 VECTOR = "search_vector"
+GIN_INDEX = "ticket_search_vector"  # migration 0011
 INDEX = Index(VECTOR, TABLE, WEIGHTED, BM25_WEIGHTS, scope=SCOPE)
 
 
@@ -205,3 +214,8 @@ def reindex_all(progress: Callable[[int, int], None] = lambda done, total: None,
             done += reindex(ids[start : start + batch])
         progress(done, len(ids))
     return done
+
+
+def merge_pending() -> int:
+    """PostgreSQL: merge the terms the latest writes left pending into the GIN index (see ``gin_merge_pending``)."""
+    return gin_merge_pending(GIN_INDEX)

@@ -1,4 +1,5 @@
-"""The requests' background jobs: closing after the reopen window, recomputing deadlines, removing orphaned files."""
+"""The requests' background jobs: closing after the reopen window, recomputing deadlines, removing orphaned files,
+keeping the search index's pending terms merged."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from tuki.core.files import orphaned_files
 from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
 from tuki.tickets.models import Attachment
+from tuki.tickets.search import merge_pending
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +24,12 @@ GRACE = timedelta(days=1)
 @db_periodic_task(crontab(minute="5"))
 def close_resolved_job() -> None:
     tickets_close_resolved(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def search_merge_pending_job() -> int:
+    """Every minute, so that no filing or reply waits for the merge of megabytes of pending terms (PostgreSQL)."""
+    return merge_pending()
 
 
 @db_task()
