@@ -6,7 +6,7 @@ Run from the repository root:
 
 Prints one JSON object on stdout (progress goes to stderr). Like bench/desk.py (whose world and loader it uses,
 with Finnish subjects and messages instead of English ones) it works in a database of its own (PostgreSQL:
-``tuki_search``, dropped before and after). It
+``tuki_search`` or ``--pg-name``, dropped before and after unless ``--keep``). It
 
 1. migrates, makes the customers and loads the requests with five events each, as bench/desk.py does;
 2. fills the search index of every request through ``manage.py search_reindex``'s function and reports the
@@ -199,7 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=SAMPLES)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--wait", type=float, default=60, help="seconds to wait at most for a quieter machine")
+    parser.add_argument("--pg-name", default=desk.PG_NAME, help="the PostgreSQL database's name")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the temporary directory")
     args = parser.parse_args(argv)
+    desk.PG_NAME = args.pg_name
     var_dir = Path(tempfile.mkdtemp(prefix="tuki-bench-search-"))
     desk.prepare_environment(args.database, var_dir)
     cleanup: list[Callable[[], None]] = []
@@ -215,8 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        for step in cleanup:
-            step()
+        if args.keep:
+            desk.log(f"kept {var_dir}" + (f" and database {desk.PG_NAME}" if args.database == "postgres" else ""))
+        else:
+            for step in cleanup:
+                step()
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
     return 0

@@ -83,7 +83,7 @@ def _filtered(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
     queryset = _by_fields(user, form)
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if text:  # subject, description, names and public messages: internal notes never answer a contact's search
-        queryset = search(queryset, parse(text), public_only=True)
+        queryset = search(queryset, parse(text), public_only=True, organisation_id=_organisation_of(user))
     return queryset.order_by("-created_at")
 
 
@@ -102,12 +102,20 @@ def _by_fields(user: User, form: RequestFilterForm) -> QuerySet[Ticket]:
     return queryset
 
 
+def _organisation_of(user: User) -> int | None:
+    """The contact's customer: what ``visible_to`` keeps them to, for narrowing the search in the index too (a
+    narrower hint could only hide requests, never show another customer's)."""
+    contact = getattr(user, "contact", None)
+    return contact.organisation_id if contact is not None else None
+
+
 def _listed(user: User, form: RequestFilterForm, text: str) -> list[Ticket]:
     """The list's requests: newest first, or with a search the best matches first."""
     if not text:
         return list(_filtered(user, form)[:LIST_SIZE])
     queryset = _by_fields(user, form)
-    ids = ranked_ids(queryset, parse(text), public_only=True, start=0, stop=LIST_SIZE)
+    organisation_id = _organisation_of(user)
+    ids = ranked_ids(queryset, parse(text), public_only=True, start=0, stop=LIST_SIZE, organisation_id=organisation_id)
     found = {ticket.pk: ticket for ticket in queryset.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
 

@@ -57,14 +57,23 @@ def _ts_part(part: Part, weights: str) -> str:
     return "(" + out + ")"
 
 
-def fts5(query: Query, columns: tuple[str, ...] = (), *, any_word: bool = False) -> str:
-    """The query for ``table MATCH %s``; "" when nothing is required. ``any_word``: OR, not AND."""
+def fts5(
+    query: Query, columns: tuple[str, ...] = (), *, any_word: bool = False, within: tuple[str, str] | None = None
+) -> str:
+    """The query for ``table MATCH %s``; "" when nothing is required. ``any_word``: OR, not AND.
+
+    ``within`` (a column and a term) keeps to the rows with that term in that column (a request's customer).
+    """
     if not query:
         return ""
     expression = (" OR " if any_word else " AND ").join(_fts_part(part) for part in query.required)
     for part in query.excluded:
         expression = f"({expression}) NOT {_fts_part(part)}"
-    return "{" + " ".join(columns) + "} : (" + expression + ")" if columns else expression
+    if columns:
+        expression = "{" + " ".join(columns) + "} : (" + expression + ")"
+    if within:
+        expression += f" AND {within[0]} : {_fts_string(within[1])}"
+    return expression
 
 
 def _fts_string(term: str, prefix: bool = False) -> str:

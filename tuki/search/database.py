@@ -20,6 +20,7 @@ from tuki.search.query import Query
 
 M = TypeVar("M", bound=Model)
 RANKED = 2_000  # the newest matches of a search ranked by relevance (see Index.ranked_ids)
+SCOPE_PREFIX = "s"  # a scope's token in an FTS5 scope column: "s42" for scope 42
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-.@_+:/'''"
@@ -76,6 +77,22 @@ class Appended(Func):
         super().__init__(_Stored(F(column)), _TsVector(Value(vector)))
 
 
+def gin_merge_pending(index: str) -> int:
+    """Merge the GIN index's pending list into the index proper; how many pages it held (0 on SQLite).
+
+    With ``fastupdate`` (PostgreSQL's default) each write appends its terms to a pending list, cheaply, and the
+    write that finds the list past ``gin_pending_list_limit`` (4 MB) merges all of it, making its request wait
+    (0.2 to 0.4 s at 300,000 requests, more on a larger index). Autovacuum would merge it first, but on a table
+    of a million rows it runs only after some 200,000 changes. Every search also reads the whole list: 16 ms more
+    per search with 2 MB pending. A periodic job calls this instead, off every request's path.
+    """
+    if not on_postgresql():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        return int(cursor.fetchone()[0])
+
+
 def fts_ids(table: str, match: str) -> RawSQL:
     """The rowids of an FTS5 table's rows that match: for ``pk__in``."""
     return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])  # noqa: S608, S611 - our name
@@ -110,28 +127,53 @@ def fts_create(table: str, columns: Sequence[str], schema_editor: Any) -> None:
     )
 
 
+def scope_token(scope: int) -> str:
+    """What an FTS5 scope column holds for ``scope`` (one term, never one of a text's: those are in other columns)."""
+    return f"{SCOPE_PREFIX}{scope}"
+
+
 @dataclass(frozen=True)
 class Index:
     """Where a model's terms are: ``vector`` (its tsvector column) on PostgreSQL, ``table`` (FTS5, one column per
-    weight from A, rowid = the row's primary key) on SQLite; ``bm25`` weighs the FTS5 columns."""
+    weight from A, rowid = the row's primary key) on SQLite; ``bm25`` weighs the FTS5 columns.
+
+    ``scope`` names an FTS5 column after the weighted ones holding :func:`scope_token` of the row's scope (a
+    request's customer): a search within one scope is then narrowed inside the FTS5 index, before any row of the
+    model is read, and bm25 ranks only the scope's matches. It weighs nothing in bm25.
+    """
 
     vector: str
     table: str
     columns: tuple[str, ...]
     bm25: tuple[float, ...]
+    scope: str = ""
 
-    def search(self, queryset: QuerySet[M], query: Query, *, weights: str = "", any_word: bool = False) -> QuerySet[M]:
+    @property
+    def fts_columns(self) -> tuple[str, ...]:
+        """Every column of the FTS5 table, in order."""
+        return (*self.columns, self.scope) if self.scope else self.columns
+
+    def search(
+        self,
+        queryset: QuerySet[M],
+        query: Query,
+        *,
+        weights: str = "",
+        any_word: bool = False,
+        scope: int | None = None,
+    ) -> QuerySet[M]:
         """The rows of ``queryset`` that match, in no particular order.
 
         ``weights`` keeps to the pieces of those weights (the portal: no internal notes); ``any_word`` matches a
-        row with any of the query's words instead of all (suggestions from a long description). A query with
-        nothing searchable ("%", "-word" alone, only stopwords) finds nothing.
+        row with any of the query's words instead of all (suggestions from a long description); ``scope`` says
+        that ``queryset`` holds rows of that scope only (a customer filter): on SQLite the FTS5 query is narrowed
+        to it. A query with nothing searchable ("%", "-word" alone, only stopwords) finds nothing.
         """
         if not query:
             return queryset.none()
         if on_postgresql():
             return queryset.filter(Matches(self.vector, tsquery(query, weights, any_word=any_word)))
-        return queryset.filter(pk__in=fts_ids(self.table, self._match(query, weights, any_word)))
+        return queryset.filter(pk__in=fts_ids(self.table, self._match(query, weights, any_word, scope)))
 
     def ranked_ids(
         self,
@@ -142,25 +184,27 @@ class Index:
         any_word: bool = False,
         start: int = 0,
         stop: int = 100,
+        scope: int | None = None,
     ) -> list[int]:
         """The primary keys of the matching rows of ``queryset``, best first, from ``start`` to ``stop``.
 
         Equal matches come newest (highest key) first. Only the newest RANKED matches are ranked (a common word
         in a million requests would take seconds; older matches are found by a search sorted by date), each
         once: PostgreSQL's ``ts_rank`` in the query, FTS5's bm25 in one query over their rowids (bm25 in a
-        subquery per row would read the terms' whole lists again for every row).
+        subquery per row would read the terms' whole lists again for every row). Within a ``scope`` (see
+        :meth:`search`) the matches are usually fewer than RANKED, and then every one of them is ranked.
         """
         if not query or stop <= start:
             return []
-        found = self.search(queryset, query, weights=weights, any_word=any_word)
+        found = self.search(queryset, query, weights=weights, any_word=any_word, scope=scope)
         if on_postgresql():
             newest = found.order_by("-pk").values("pk")[:RANKED]
             rank = Rank(self.vector, tsquery(query, weights, any_word=any_word))
             ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
-        match = self._match(query, weights, any_word)
+        match = self._match(query, weights, any_word, scope)
         inner, params = found.order_by().values("pk").query.sql_with_params()
-        weights_sql = ", ".join(str(float(w)) for w in self.bm25)
+        weights_sql = ", ".join(str(float(w)) for w in (*self.bm25, *([0.0] if self.scope else [])))
         # The newest RANKED of the filtered matches, then bm25 from one MATCH over their range of rowids (FTS5
         # seeks to it); each set materialised: folded into the outer query, SQLite would run the MATCH again for
         # every row.
@@ -174,6 +218,10 @@ class Index:
             cursor.execute(sql, [*params, match, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
-    def _match(self, query: Query, weights: str, any_word: bool) -> str:
+    def _match(self, query: Query, weights: str, any_word: bool, scope: int | None) -> str:
         columns = tuple(self.columns["ABCD".index(w)] for w in weights) if weights else ()
-        return fts5(query, columns, any_word=any_word)
+        if not self.scope:
+            return fts5(query, columns, any_word=any_word)
+        # The query's words never match the scope column: "s42" typed into the search box is a text's word.
+        within = (self.scope, scope_token(scope)) if scope is not None else None
+        return fts5(query, columns or self.columns, any_word=any_word, within=within)

@@ -1,4 +1,5 @@
-"""The requests' background jobs: closing after the reopen window, recomputing deadlines."""
+"""The requests' background jobs: closing after the reopen window, recomputing deadlines, keeping the search index's
+pending terms merged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.tickets.bulk import tickets_close_resolved, tickets_recompute_deadlines
+from tuki.tickets.search import merge_pending
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +18,12 @@ logger = logging.getLogger(__name__)
 @db_periodic_task(crontab(minute="5"))
 def close_resolved_job() -> None:
     tickets_close_resolved(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def search_merge_pending_job() -> int:
+    """Every minute, so that no filing or reply waits for the merge of megabytes of pending terms (PostgreSQL)."""
+    return merge_pending()
 
 
 @db_task()
