@@ -87,3 +87,45 @@ def request_b(bertil: Any, agreement_b: Any) -> Ticket:
 
 def pdf(name: str = "report.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n", "application/pdf")
+
+
+@pytest.fixture
+def world_a(agent: Any, anna: Any, agreement_a: Any, request_a: Ticket) -> dict[str, Any]:
+    """One of everything of org A, reached by every path parameter of the API."""
+    from datetime import date
+
+    from tuki.changes.services import change_create
+    from tuki.environments.services import environment_create
+    from tuki.handbook.services import article_save
+    from tuki.tickets.services import ticket_reply
+    from tuki.timesheets.services import estimate_propose, time_entry_log
+
+    organisation = anna.contact.organisation
+    environment = environment_create(actor=agent, organisation=organisation, name="Intranet, production")
+    change = change_create(actor=agent, organisation=organisation, title="Upgrade", environments=[environment])
+    event = ticket_reply(actor=anna, ticket=request_a, body="The log", files=[pdf()])
+    time_entry_log(actor=agent, ticket=request_a, day=date.today(), minutes=30, kind="help_desk", description="Looked")
+    estimate = estimate_propose(actor=agent, ticket=request_a, basis="hours", minutes=120, description="Report")
+    article = article_save(
+        actor=agent,
+        title="Org A's own guide",
+        body="Only for A",
+        language="fi",
+        public_to_all=False,
+        organisations=[organisation],
+        published=True,
+    )
+    return {
+        "identifier": request_a.identifier,
+        "attachment_id": event.attachments.get().pk,
+        "organisation_id": organisation.pk,
+        "contact_id": anna.contact.pk,
+        "agreement_id": agreement_a.pk,
+        "estimate_id": estimate.pk,
+        "environment_id": environment.pk,
+        "change_identifier": change.identifier,
+        "slug": article.slug,
+        "ticket": request_a,
+        "estimate": estimate,
+        "change": change,
+    }
