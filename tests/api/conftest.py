@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from tuki.apitokens.models import Scope
 from tuki.apitokens.services import api_token_create
@@ -92,8 +93,6 @@ def pdf(name: str = "report.pdf") -> SimpleUploadedFile:
 @pytest.fixture
 def world_a(agent: Any, anna: Any, agreement_a: Any, request_a: Ticket) -> dict[str, Any]:
     """One of everything of org A, reached by every path parameter of the API."""
-    from datetime import date
-
     from tuki.changes.services import change_create
     from tuki.environments.services import environment_create
     from tuki.handbook.services import article_save
@@ -104,7 +103,9 @@ def world_a(agent: Any, anna: Any, agreement_a: Any, request_a: Ticket) -> dict[
     environment = environment_create(actor=agent, organisation=organisation, name="Intranet, production")
     change = change_create(actor=agent, organisation=organisation, title="Upgrade", environments=[environment])
     event = ticket_reply(actor=anna, ticket=request_a, body="The log", files=[pdf()])
-    time_entry_log(actor=agent, ticket=request_a, day=date.today(), minutes=30, kind="help_desk", description="Looked")
+    time_entry_log(
+        actor=agent, ticket=request_a, day=timezone.localdate(), minutes=30, kind="help_desk", description="Looked"
+    )
     estimate = estimate_propose(actor=agent, ticket=request_a, basis="hours", minutes=120, description="Report")
     article = article_save(
         actor=agent,

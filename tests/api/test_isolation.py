@@ -77,7 +77,7 @@ def test_every_operation_hides_org_a_from_org_b(as_bertil: Api, world_a: dict[st
 def test_org_a_itself_reaches_every_operation(as_anna: Api, as_agent: Api, world_a: dict[str, Any]) -> None:
     """The same walk with org A's own customer manager (and the agent for staff moves) finds the objects: the
     404s above come from the scope, not from wrong ids."""
-    for path, method, operation in operations():
+    for path, method, _operation in operations():
         if method != "get" or "{" not in path:
             continue
         url = fill(path, world_a)

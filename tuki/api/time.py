@@ -168,7 +168,8 @@ def estimate_read(request: HttpRequest, estimate_id: int) -> dict[str, Any]:
     "/estimates/{estimate_id}/approve",
     response={200: EstimateOut, **errors(403, 404, 409, 413, 422)},
     summary="Approve an estimate (customer manager)",
-    description="Approves the version the caller saw; a revised (or already decided) estimate answers 422 and must be read again.",
+    description="Approves the version the caller saw; a revised (or already decided) estimate answers 422 and must "
+    "be read again.",
     openapi_extra={"requestBody": {"content": {"application/json": {"example": {"version": 1}}}}},
 )
 def approve(request: HttpRequest, estimate_id: int, payload: ApproveIn) -> dict[str, Any]:
