@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def test_a_contact_makes_a_token_in_the_portal_and_sees_it_once(client: Client, 
 
 
 def test_a_customer_manager_sees_and_revokes_a_colleagues_token(client: Client, anna: Any, aaro: Any) -> None:
-    token, secret = ApiToken.objects.none(), token_for(aaro.user)
+    secret = token_for(aaro.user)
     client.force_login(anna)
     page = client.get("/portal/profile/api-tokens/")
     token = ApiToken.objects.get(user=aaro.user)
@@ -62,7 +63,7 @@ def test_another_organisations_manager_cannot_revoke(client: Client, anna: Any, 
     token = ApiToken.objects.get()
     client.force_login(bertil)
     assert client.post(f"/portal/profile/api-tokens/{token.pk}/revoke/").status_code == 404
-    with pytest.raises(Exception, match="may not"):
+    with pytest.raises(PermissionDenied):
         api_token_revoke(actor=bertil, token=token)
 
 
