@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -17,7 +17,7 @@ from tuki.api import pagination
 from tuki.api.auth import caller
 from tuki.api.errors import ApiError
 from tuki.api.request_schemas import EXAMPLE_ID, RequestDetail, RequestIn, RequestPage, event_out, request_out
-from tuki.api.schemas import errors
+from tuki.api.schemas import errors, json_answer
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.search.query import parse
@@ -57,7 +57,7 @@ class RequestFilters(Schema):
     "its search box. Pages follow by `cursor`, so requests filed meanwhile never shift a later page.",
     openapi_extra={"x-examples": {"search": "/api/v1/requests?q=invoice&state=in_progress"}},
 )
-def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> dict[str, Any]:
+def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> HttpResponse:
     user = caller(request)
     now = timezone.now()
     queryset = visible_to(user, Ticket).filter(queue_filter(filters.queue, user, now))
@@ -77,7 +77,7 @@ def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> dict[s
         limit=filters.limit,
         newest_first=filters.order == "newest",
     )
-    return {"items": [request_out(ticket) for ticket in rows], "next_cursor": following}
+    return json_answer({"items": [request_out(ticket) for ticket in rows], "next_cursor": following})
 
 
 def detail(user: User, ticket: Ticket) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def _one(user: User, model: Any, pk: int | None, field: str) -> Any:
     return found
 
 
-def _file(request: HttpRequest, user: User, payload: RequestIn, files: list[UploadedFile]) -> Status[dict[str, Any]]:
+def _file(request: HttpRequest, user: User, payload: RequestIn, files: list[UploadedFile]) -> HttpResponse:
     """File the request through the portal's own service; a known ``external_reference`` answers with its request."""
     if payload.requester is None:
         contact = getattr(user, "contact", None)
@@ -129,7 +129,7 @@ def _file(request: HttpRequest, user: User, payload: RequestIn, files: list[Uplo
     return _answer(request, user, ticket.pk, 201)
 
 
-def _replayed(request: HttpRequest, user: User, pk: int) -> Status[dict[str, Any]]:
+def _replayed(request: HttpRequest, user: User, pk: int) -> HttpResponse:
     if not visible_to(user, Ticket).filter(pk=pk).exists():
         raise ApiError(
             409,
@@ -140,8 +140,8 @@ def _replayed(request: HttpRequest, user: User, pk: int) -> Status[dict[str, Any
     return _answer(request, user, pk, 200)
 
 
-def _answer(request: HttpRequest, user: User, pk: int, status: int) -> Status[dict[str, Any]]:
-    return Status(status, detail(user, ticket_get(user, Ticket(pk=pk).identifier)))
+def _answer(request: HttpRequest, user: User, pk: int, status: int) -> HttpResponse:
+    return json_answer(detail(user, ticket_get(user, Ticket(pk=pk).identifier)), status)
 
 
 CREATE_DESCRIPTION = (
@@ -172,7 +172,7 @@ CREATE_DESCRIPTION = (
         }
     },
 )
-def request_create(request: HttpRequest, payload: RequestIn) -> Status[dict[str, Any]]:
+def request_create(request: HttpRequest, payload: RequestIn) -> HttpResponse:
     return _file(request, caller(request), payload, [])
 
 
@@ -184,7 +184,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Status[dict[str,
 )
 def request_create_with_files(
     request: HttpRequest, payload: Form[RequestIn], files: File[list[UploadedFile]]
-) -> Status[dict[str, Any]]:
+) -> HttpResponse:
     return _file(request, caller(request), payload, files)
 
 
@@ -197,6 +197,6 @@ def request_create_with_files(
     description=f"One request with the history the caller may see (contacts: public events only). "
     f"For example `{EXAMPLE_ID}`.",
 )
-def request_read(request: HttpRequest, identifier: str) -> dict[str, Any]:
+def request_read(request: HttpRequest, identifier: str) -> HttpResponse:
     user = caller(request)
-    return detail(user, ticket_get(user, identifier))
+    return json_answer(detail(user, ticket_get(user, identifier)))

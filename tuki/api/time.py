@@ -16,6 +16,7 @@ from tuki.api.auth import caller
 from tuki.api.listing import Window, window
 from tuki.api.schemas import Input, errors
 from tuki.core.scoping import get_visible_or_404, visible_to
+from tuki.tickets.models import Ticket
 from tuki.tickets.selectors import ticket_for_action
 from tuki.timesheets.models import Estimate, TimeEntry
 from tuki.timesheets.selectors import estimate_for, period_summary
@@ -78,7 +79,7 @@ class DeclineIn(Input):
 def _entry(entry: TimeEntry, staff: bool) -> dict[str, Any]:
     return {
         "id": entry.pk,
-        "request": entry.ticket.identifier if entry.ticket_id else None,
+        "request": Ticket(pk=entry.ticket_id).identifier if entry.ticket_id else None,
         "day": entry.day,
         "minutes": entry.minutes,
         "kind": entry.kind,
