@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_additional_work_overridden_action'),
+        ("audit", "0004_additional_work_overridden_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Logged in'), ('logout', 'Logged out'), ('login_failed', 'Failed login'), ('locked_out', 'Locked out'), ('role_changed', 'Role changed'), ('customer_manager_changed', 'Customer manager status changed'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated'), ('exported', 'Data exported'), ('attachment_downloaded', 'Attachment downloaded'), ('agreement_created', 'Agreement created'), ('agreement_changed', 'Agreement changed'), ('authenticator_added', 'Authenticator added'), ('authenticator_removed', 'Authenticator removed'), ('recovery_codes_renewed', 'Recovery codes renewed'), ('second_step_failed', 'Failed second step'), ('period_closed', 'Quota period closed'), ('additional_work_overridden', 'Additional work logged without an approved estimate'), ('api_token_created', 'API token created'), ('api_token_revoked', 'API token revoked')], db_index=True, max_length=32, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Logged in"),
+                    ("logout", "Logged out"),
+                    ("login_failed", "Failed login"),
+                    ("locked_out", "Locked out"),
+                    ("role_changed", "Role changed"),
+                    ("customer_manager_changed", "Customer manager status changed"),
+                    ("deactivated", "Account deactivated"),
+                    ("reactivated", "Account reactivated"),
+                    ("exported", "Data exported"),
+                    ("attachment_downloaded", "Attachment downloaded"),
+                    ("agreement_created", "Agreement created"),
+                    ("agreement_changed", "Agreement changed"),
+                    ("authenticator_added", "Authenticator added"),
+                    ("authenticator_removed", "Authenticator removed"),
+                    ("recovery_codes_renewed", "Recovery codes renewed"),
+                    ("second_step_failed", "Failed second step"),
+                    ("period_closed", "Quota period closed"),
+                    ("additional_work_overridden", "Additional work logged without an approved estimate"),
+                    ("api_token_created", "API token created"),
+                    ("api_token_revoked", "API token revoked"),
+                ],
+                db_index=True,
+                max_length=32,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -5,23 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_account_manager_and_on_duty'),
-        ('agreements', '0004_carry_over_and_quarters'),
-        ('environments', '0003_addresses_contacts_retired_components'),
-        ('tickets', '0011_lemmatised_search_index'),
+        ("accounts", "0005_account_manager_and_on_duty"),
+        ("agreements", "0004_carry_over_and_quarters"),
+        ("environments", "0003_addresses_contacts_retired_components"),
+        ("tickets", "0011_lemmatised_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='external_reference',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='external reference'),
+            model_name="ticket",
+            name="external_reference",
+            field=models.CharField(blank=True, max_length=100, null=True, verbose_name="external reference"),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('organisation', 'external_reference'), name='ticket_external_reference_unique'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "external_reference"), name="ticket_external_reference_unique"
+            ),
         ),
     ]
