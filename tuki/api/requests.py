@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from tuki.api.schemas import errors, json_answer
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
 from tuki.search.query import parse
-from tuki.tickets.models import Channel, Kind, State, Ticket
+from tuki.tickets.models import Channel, Kind, State, Ticket, TicketEvent
 from tuki.tickets.queues import FILTERS, queue_filter, sla_filter
 from tuki.tickets.search import search
 from tuki.tickets.selectors import ticket_get, ticket_history
@@ -126,7 +127,19 @@ def _file(request: HttpRequest, user: User, payload: RequestIn, files: list[Uplo
     )
     if ticket.created_at != now:  # another call with the same reference got there first: its request is the answer
         return _replayed(request, user, ticket.pk)
-    return _answer(request, user, ticket.pk, 201)
+    return json_answer(_new(ticket, requester, bool(files)), 201)
+
+
+def _new(ticket: Ticket, requester: Contact, with_files: bool) -> dict[str, Any]:
+    """The request just filed, from what is at hand: its only event so far is its filing, seen by all who see it."""
+    ticket.organisation = requester.organisation
+    ticket.requester = requester
+    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor"))
+    if with_files:
+        prefetch_related_objects(events, "attachments")
+    for event in events:
+        event.has_files = with_files  # type: ignore[attr-defined]
+    return {**request_out(ticket), "events": [event_out(event, ticket.identifier) for event in events]}
 
 
 def _replayed(request: HttpRequest, user: User, pk: int) -> HttpResponse:

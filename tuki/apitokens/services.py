@@ -121,7 +121,8 @@ def api_token_open(secret: str, *, now: datetime | None = None) -> ApiToken:
     if not secret.startswith(MARK) or not PREFIX_LENGTH < len(secret) <= MAX_TOKEN_LENGTH:
         raise TokenRefused("unknown")
     digest = _digest(secret)
-    candidates = ApiToken.objects.select_related("user__contact").filter(prefix=secret[:PREFIX_LENGTH])
+    # With the contact's organisation: filing a request names it, and the call would otherwise read it again.
+    candidates = ApiToken.objects.select_related("user__contact__organisation").filter(prefix=secret[:PREFIX_LENGTH])
     token = next((row for row in candidates if secrets.compare_digest(row.digest, digest)), None)
     if token is None:
         raise TokenRefused("unknown")
