@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -88,6 +88,11 @@ class RequestIn(Input):
     )
 
 
+def utc(moment: datetime | None) -> datetime | None:
+    """Every time in UTC: the same request reads the same whether just written (local time) or read back."""
+    return moment.astimezone(UTC) if moment is not None else None
+
+
 def _ref_user(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.full_name} if user is not None else None
 
@@ -108,13 +113,13 @@ def request_out(ticket: Ticket) -> dict[str, Any]:
         "environment": ticket.environment_id,
         "business_unit": ticket.business_unit_id,
         "external_reference": ticket.external_reference,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "first_response_due": ticket.first_response_due,
-        "resolution_due": ticket.resolution_due,
-        "first_responded_at": ticket.first_responded_at,
-        "resolved_at": ticket.resolved_at,
-        "closed_at": ticket.closed_at,
+        "created_at": utc(ticket.created_at),
+        "updated_at": utc(ticket.updated_at),
+        "first_response_due": utc(ticket.first_response_due),
+        "resolution_due": utc(ticket.resolution_due),
+        "first_responded_at": utc(ticket.first_responded_at),
+        "resolved_at": utc(ticket.resolved_at),
+        "closed_at": utc(ticket.closed_at),
     }
 
 
@@ -124,7 +129,7 @@ def attachment_out(attachment: Attachment, identifier: str) -> dict[str, Any]:
         "name": attachment.name,
         "content_type": attachment.content_type,
         "size": attachment.size,
-        "created_at": attachment.created_at,
+        "created_at": utc(attachment.created_at),
         "url": reverse("api:attachment_download", args=[identifier, attachment.pk]),
     }
 
@@ -138,7 +143,7 @@ def event_out(event: TicketEvent, identifier: str) -> dict[str, Any]:
         "public": event.public,
         "body": event.body,
         "actor": _ref_user(event.actor),
-        "created_at": event.created_at,
+        "created_at": utc(event.created_at),
         "data": event.data,
         "attachments": [attachment_out(attachment, identifier) for attachment in files],
     }
