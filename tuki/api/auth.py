@@ -55,6 +55,12 @@ class SessionAuth(NinjaSessionAuth):
 
     openapi_description = "The session of a person signed in to the portal or the desk (with the CSRF token on writes)."
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie, no session: a call without any credentials answers 401, not a failed CSRF check.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         # Staff who still owe the second step never get this far: their session is held at the step's page.

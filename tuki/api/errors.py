@@ -128,6 +128,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        if error.status_code == 403 and "CSRF" in str(error.message):  # ninja's session check
+            return _answer(api, request, 403, error_body(_("The CSRF token is missing or wrong."), "csrf_failed"))
         if error.status_code == 400 and str(error.message).startswith("Cannot parse request body"):
             return _answer(api, request, 400, error_body(_("The body is not valid JSON."), "malformed_json"))
         code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(error.status_code, "error")
