@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/api.py [--requests 1000000] [--database sqlite|postgres]
+    .venv/bin/python bench/api.py [--requests 1000000] [--database sqlite|postgres] [--pg-name tuki_bench_api]
 
 Prints one JSON object on stdout (progress goes to stderr). It loads the same data as bench/desk.py (with its
 functions: 200 customers, their contacts and agreements, the requests over twelve months with 5 events each), then
@@ -37,8 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.desk import (  # noqa: E402 - the path above first
-    PG_NAME,
+import bench.desk  # noqa: E402 - the path above first
+from bench.desk import (  # noqa: E402
     load,
     log,
     make_world,
@@ -216,16 +216,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--wait", type=float, default=120, help="seconds to wait at most for other work to calm down")
+    parser.add_argument("--pg-name", default="tuki_bench_api", help="the PostgreSQL database made and dropped")
     args = parser.parse_args(argv)
+    # bench/desk.py's loader and environment read its database name: this run's own, not bench/desk.py's.
+    bench.desk.PG_NAME = args.pg_name
     started = time.perf_counter()
     var_dir = Path(tempfile.mkdtemp(prefix="tuki-bench-api-"))
     env = prepare_environment(args.database, var_dir)
     env["TUKI_API_CALLS_PER_MINUTE"] = os.environ["TUKI_API_CALLS_PER_MINUTE"] = "100000000"  # not its rate limit
     cleanup: list[Callable[[], None]] = []
     if args.database == "postgres":
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        pg_admin(f"CREATE DATABASE {PG_NAME}")
-        cleanup.append(lambda: pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)"))
+        pg_admin(f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)")
+        pg_admin(f"CREATE DATABASE {args.pg_name}")
+        cleanup.append(lambda: pg_admin(f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)"))
     cleanup.append(lambda: shutil.rmtree(var_dir, ignore_errors=True))
     try:
         result = run(args, var_dir, env)
