@@ -36,7 +36,7 @@ LAYERS: list[list[str]] = [
     ["tuki.sla"],
     ["tuki.tickets"],
     ["tuki.agreements"],
-    ["tuki.environments", "tuki.mfa"],
+    ["tuki.environments", "tuki.mfa", "tuki.apitokens"],
     ["tuki.accounts", "tuki.catalogue"],
     # Written to by accounts, agreements, the downloads of tickets and the faces; knows only core and Django.
     ["tuki.audit"],

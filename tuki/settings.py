@@ -94,10 +94,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
+    "ninja",  # its Swagger UI assets, served from our own static files
     "tuki.core",
     "tuki.audit",
     "tuki.accounts",
     "tuki.mfa",
+    "tuki.apitokens",
     "tuki.environments",
     "tuki.agreements",
     "tuki.sla",
@@ -296,6 +298,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 TUKI_ATTACHMENT_MAX_BYTES = env.get_int("TUKI_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# The REST API (tuki/api): calls per token (or signed-in person) a minute, and the largest JSON body it reads; a
+# multipart upload may carry five attachments of the largest size.
+TUKI_API_CALLS_PER_MINUTE = env.get_int("TUKI_API_CALLS_PER_MINUTE", 600)
+TUKI_API_MAX_JSON_BYTES = env.get_int("TUKI_API_MAX_JSON_KB", 256) * 1024
+TUKI_API_MAX_UPLOAD_BYTES = 5 * TUKI_ATTACHMENT_MAX_BYTES + 1024 * 1024
+# An error report (a 500's mail to ADMINS) leaves out the Authorization header as it leaves out cookies.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tuki.core.reporting.SecretsHidingFilter"
 MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

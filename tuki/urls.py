@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tuki.api.main import api
 from tuki.core.health import healthz
 from tuki.core.icons import favicon
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("desk/handbook/", include("tuki.handbook.desk_urls")),
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
 ]

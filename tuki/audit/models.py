@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     SECOND_STEP_FAILED = "second_step_failed", _("Failed second step")
     PERIOD_CLOSED = "period_closed", _("Quota period closed")
     ADDITIONAL_WORK_OVERRIDDEN = "additional_work_overridden", _("Additional work logged without an approved estimate")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEntry(AppendOnly):

@@ -8,26 +8,26 @@ import time
 from django.core.cache import cache
 
 
-def increment(cache_key: str, *, timeout: int | None) -> int:
-    """Add one to a counter that lives ``timeout`` seconds (None: for good); the new count.
+def increment(cache_key: str, *, timeout: int | None, by: int = 1) -> int:
+    """Add ``by`` (one) to a counter that lives ``timeout`` seconds (None: for good); the new count.
 
     The file cache's ``incr`` writes the value back with the default lifetime, so the lifetime is set again
     after each step; Redis keeps it anyway.
     """
-    if cache.add(cache_key, 1, timeout=timeout):
-        return 1
+    if cache.add(cache_key, by, timeout=timeout):
+        return by
     try:
-        count = int(cache.incr(cache_key))
+        count = int(cache.incr(cache_key, by))
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=timeout)
-        return 1
+        cache.set(cache_key, by, timeout=timeout)
+        return by
     cache.touch(cache_key, timeout=timeout)
     return count
 
 
-def hit(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one event for ``key``; True while the window's count is within ``limit``."""
-    return increment(_window_key(key, window_seconds, time.time()), timeout=window_seconds) <= limit
+def hit(key: str, *, limit: int, window_seconds: int, events: int = 1) -> bool:
+    """Count ``events`` (one) for ``key``; True while the window's count is within ``limit``."""
+    return increment(_window_key(key, window_seconds, time.time()), timeout=window_seconds, by=events) <= limit
 
 
 def seconds_blocked(key: str, *, limit: int, window_seconds: int) -> int:

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from tuki.desk import (
+    api_tokens,
     audit_views,
     change_calendar,
     change_views,
@@ -33,6 +34,8 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("customers/", views.customers, name="customers"),
     path("preferences/", views.preferences, name="preferences"),
+    path("preferences/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("preferences/api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("integrations/", webhook_views.webhooks, name="webhooks"),
     path("integrations/<int:pk>/", webhook_views.webhook, name="webhook"),

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from tuki.portal import calendar, changes, estimates, integrations, profile, quota, reports, requests, views
+from tuki.portal import (
+    api_tokens,
+    calendar,
+    changes,
+    estimates,
+    integrations,
+    profile,
+    quota,
+    reports,
+    requests,
+    views,
+)
 
 app_name = "portal"
 
@@ -17,6 +28,8 @@ urlpatterns = [
     path("portal/estimates/<int:estimate_id>/", estimates.estimate_page, name="estimate"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/profile/password/", profile.PasswordChange.as_view(), name="password"),
+    path("portal/profile/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("portal/profile/api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("portal/requests/", requests.request_list, name="requests"),
     path("portal/requests/new/", requests.new_request, name="new_request"),
     path("portal/requests/export.csv", requests.request_export, name="export"),

@@ -110,6 +110,11 @@ class Ticket(models.Model):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     # NULL, not "", where there is no key: the unique constraint below ignores NULLs.
     submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    # The customer's own desk's ticket number, for requests escalated from it: unique per customer (NULL where none,
+    # which the constraint ignores), so a retried escalation finds the request it made instead of making another.
+    external_reference = models.CharField(  # noqa: DJ001
+        _("external reference"), max_length=100, null=True, blank=True
+    )
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
     )
@@ -168,6 +173,9 @@ class Ticket(models.Model):
             # A form submitted twice makes one request. The key is the requester's own: someone else's key (copied
             # from a page, or guessed) is no clash and shows nothing of theirs.
             models.UniqueConstraint(fields=["requester", "submission_key"], name="ticket_submission_key_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "external_reference"], name="ticket_external_reference_unique"
+            ),
         ]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")

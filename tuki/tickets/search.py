@@ -58,8 +58,7 @@ class Source:
     description: str
     requester_name: str
     organisation_name: str
-    # Hook for the external reference (the customer's own ticket number), once requests have that field.
-    external_reference: str = ""
+    external_reference: str = ""  # the customer's own desk's ticket number
     language: str = ""  # the author's language: the default when the text itself does not tell
 
 
@@ -169,7 +168,13 @@ def documents(ticket_ids: Sequence[int]) -> Iterator[tuple[int, int, list[Piece]
     """Every piece of these requests with their customer's id, read in two queries: for filling the index
     (:func:`reindex`)."""
     rows = Ticket.objects.filter(pk__in=ticket_ids).values_list(
-        "pk", "organisation_id", "subject", "description", "requester__user__full_name", "organisation__name"
+        "pk",
+        "organisation_id",
+        "subject",
+        "description",
+        "requester__user__full_name",
+        "organisation__name",
+        "external_reference",
     )
     messages: dict[int, list[Piece]] = {}
     events = (
@@ -180,9 +185,9 @@ def documents(ticket_ids: Sequence[int]) -> Iterator[tuple[int, int, list[Piece]
     )
     for ticket_id, public, body in events:  # replies and calls are the customer's to search; notes are not
         messages.setdefault(ticket_id, []).append(Piece(body, "C" if public else "D"))
-    for pk, organisation_id, subject, description, requester, organisation in rows:
+    for pk, organisation_id, subject, description, requester, organisation, reference in rows:
         language = detect_language(f"{subject}\n{description}")
-        source = Source(subject, description, requester or "", organisation or "", language=language)
+        source = Source(subject, description, requester or "", organisation or "", reference or "", language=language)
         yield pk, organisation_id, [*pieces_of(source), *messages.get(pk, [])]
 
 

@@ -61,11 +61,14 @@ def ticket_create(
     cc: Sequence[Contact] = (),
     files: Sequence[UploadedFile] = (),
     submission_key: str | None = None,
+    external_reference: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """File a request for a named contact of an organisation with an agreement in force.
 
     ``submission_key`` comes from the form: submitting the same form twice returns the first request.
+    ``external_reference`` (the customer desk's own ticket number) works the same way per customer: filing it again
+    returns the request it made first, whoever of the customer's people files it.
     """
     now = now or timezone.now()
     side = side_of(actor, requester.organisation_id)
@@ -89,6 +92,7 @@ def ticket_create(
         subject=subject.strip(),
         description=description.strip(),
         submission_key=submission_key or None,
+        external_reference=(external_reference or "").strip() or None,
         created_at=now,
         updated_at=now,
     )
@@ -115,6 +119,10 @@ def ticket_create(
         # submission holds the unique key, and is the answer. Asking before the insert, or guarding the insert
         # with a savepoint of its own, would cost every filing one or two round trips to the database.
         earlier = submission_key and Ticket.objects.filter(submission_key=submission_key, requester=requester).first()
+        if not earlier and ticket.external_reference:
+            earlier = Ticket.objects.filter(
+                organisation_id=ticket.organisation_id, external_reference=ticket.external_reference
+            ).first()
         if earlier:
             return earlier
         raise
@@ -130,7 +138,14 @@ def _search_source(ticket: Ticket, requester: Contact, actor: User) -> Source:
     author = requester.user.language if actor.pk == requester.user_id else actor.language
     # One language for the whole request, from all its text: a short subject alone says little.
     language = detect_language(f"{ticket.subject}\n{ticket.description}", default=author)
-    return Source(ticket.subject, ticket.description, names[0], names[1], language=language)
+    return Source(
+        ticket.subject,
+        ticket.description,
+        names[0],
+        names[1],
+        external_reference=ticket.external_reference or "",
+        language=language,
+    )
 
 
 RELATED_FIELDS = ("organisation", "requester", "agreement", "environment", "business_unit", "assignee", "merged_into")
