@@ -85,5 +85,5 @@ def _recompute_batch(ids: list[int], now: datetime) -> int:
     # Each prefetched pause points back at its request: a cycle per row that only the garbage collector frees, so
     # the batch would outlive this call, and with two worker threads recomputing, the worker grew by 30 MB.
     for ticket in tickets:
-        ticket._prefetched_objects_cache.clear()
+        vars(ticket).pop("_prefetched_objects_cache", None)
     return changed
