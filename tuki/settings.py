@@ -392,6 +392,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint and its font tools narrate every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The job worker adds a handler of its own to "huey" unless one is configured: every line came twice.
         "huey": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO"), "propagate": False},
     },

@@ -45,7 +45,9 @@ class ChartData:
 
     @property
     def empty(self) -> bool:
-        return not self.categories or all(value is None for s in self.series for value in s.values)
+        # Nothing but zeros is no data either (a month without requests), except for shares, where 0 % is a result.
+        nothing = (None,) if self.unit == "percent" else (None, 0)
+        return not self.categories or all(value in nothing for s in self.series for value in s.values)
 
     def format(self, value: float | None) -> str:
         """A value as the reader's locale writes it; a dash where there is nothing to measure."""
