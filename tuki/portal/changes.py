@@ -22,6 +22,7 @@ from tuki.core.forms import refusal_text
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Address, Component, Environment
+from tuki.portal.timeline_rows import timeline_rows
 
 # Timeline entries shown at first.
 TIMELINE_PAGE = 50
@@ -62,9 +63,10 @@ def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The customer's people as the contact may see them; the supplier's by name and address only.
         "customer_contacts": visible_to(user, environment.customer_contacts.select_related("user")),
         "supplier_contacts": environment.supplier_contacts.only("full_name", "email"),
-        "timeline": timeline if whole else timeline[:TIMELINE_PAGE],
+        "timeline": timeline_rows(timeline if whole else timeline[:TIMELINE_PAGE]),
         "older": not whole and len(timeline) > TIMELINE_PAGE,
-        "windows": upcoming_windows(user, environment_id=environment.pk),
+        # This page names no window's environments: it is the environment's own page.
+        "windows": upcoming_windows(user, environment_id=environment.pk).prefetch_related(None),
     }
     return render(request, "portal/environment.html", context)
 
