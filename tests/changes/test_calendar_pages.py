@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tuki.accounts.models import Contact, User
 from tuki.changes.models import Change, ChangeKind
-from tuki.changes.services import change_transition
+from tuki.changes.services import change_transition, change_update
 from tuki.environments.models import Environment
 from tuki.environments.services import environment_create
 
@@ -169,6 +169,7 @@ def test_the_calendar_takes_the_same_queries_however_many_changes(
     for day in range(12):
         planned(agent, production_a if day % 2 else test_a, start=MARCH + timedelta(days=day, hours=day % 3))
         planned(agent, test_a, start=MARCH + timedelta(days=day))
+    _queries(client)  # new windows: each process reads the longest window again, once
     assert _queries(client) == few
 
 
@@ -241,3 +242,27 @@ def test_a_month_that_is_no_month_shows_this_one(client: Client, agent: User, mo
     client.force_login(agent)
     this_month = timezone.localdate()
     assert f'value="{this_month:%Y-%m}"' in calendar_page(client, month=month, day="2026-02-31")
+
+
+def test_windows_reaching_into_the_month_from_long_before_overlap_in_it(
+    client: Client, agent: User, anna: User, production_a: Environment, test_a: Environment
+) -> None:
+    # Ten days from the 21st of February: it runs into March, where another change on its environment starts.
+    migration = planned(agent, production_a, start=MARCH - timedelta(days=10), hours=10 * 24 + 1, title="Migration")
+    patch = planned(agent, production_a, start=MARCH, hours=1, title="Patch")
+    # Without an end, a window reaches into every month after it starts.
+    endless = planned(agent, test_a, start=MARCH - timedelta(days=40), hours=None, title="Endless")
+    elsewhere = planned(agent, test_a, start=MARCH + timedelta(days=1), hours=1)
+    client.force_login(agent)
+    page = calendar_page(client, month="2026-03")
+    assert page.count("<strong>Intranet, production</strong>") == 1
+    assert page.count("<strong>Intranet, test</strong>") == 1
+    assert all(change.identifier in page for change in (migration, patch, endless, elsewhere))
+    # A window made longer afterwards is looked back for as far.
+    late = planned(agent, production_a, start=MARCH + timedelta(days=20), hours=1, title="Late")
+    april = planned(agent, production_a, start=MARCH + timedelta(days=35), hours=1, title="In April")
+    assert 'id="overlaps-title"' not in calendar_page(client, month="2026-04")
+    change_update(actor=agent, change=late, planned_end=april.planned_start + timedelta(minutes=30))
+    page = calendar_page(client, month="2026-04")
+    assert page.count("<strong>Intranet, production</strong>") == 1
+    assert f"{late.identifier}</a>" in page and f"{april.identifier}</a>" in page

@@ -13,19 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from tuki.accounts.models import User
 from tuki.changes.models import Change, ChangeKind, ChangeState
 from tuki.changes.overlaps import Window, overlapping_keys, overlaps
+from tuki.core.instants import IsoInstant, instant
 from tuki.core.scoping import visible_to
+from tuki.core.versioned import Versioned
 
 # Changes that will not happen take no time on an environment.
 NOT_HAPPENING = (ChangeState.CANCELLED, ChangeState.DECLINED)
 DONE = (ChangeState.IMPLEMENTED, ChangeState.VERIFIED, ChangeState.ROLLED_BACK)
-# Maintenance windows are hours long, not days: a window that started this long before a month is still looked at
-# for overlaps in it; longer ones are missed there (the change page, which asks about one change, misses none).
+# How far back the customer's upcoming windows are looked for: a window that started before now may still run.
 LOOKBACK = timedelta(days=3)
 UPCOMING = timedelta(weeks=4)
 FEED_PAST = timedelta(days=60)
@@ -164,7 +167,7 @@ def month_calendar(
     """The changes whose windows start in ``month`` (local time), by day, with every overlap among them.
 
     A busy month holds thousands of changes, so the windows are read as bare tuples (one query, with those that
-    started shortly before, for overlaps), and only what the page shows is read in full: each day's first few,
+    reach into the month from before, for overlaps), and only what the page shows is read in full: each day's first few,
     the chosen day's, and the first overlaps (one more query). Two queries whatever the month holds.
     """
     zone = timezone.get_current_timezone()
@@ -172,25 +175,34 @@ def month_calendar(
     after = (first + timedelta(days=32)).replace(day=1)
     start = datetime.combine(first, time.min, zone)
     end = datetime.combine(after, time.min, zone)
-    changes = visible_to(user, Change).filter(planned_start__gte=start - LOOKBACK, planned_start__lt=end)
+    changes = visible_to(user, Change)
     if organisation_id is not None:
         changes = changes.filter(organisation_id=organisation_id)
-    rows = changes.order_by("planned_start", "pk").values_list(
-        "pk", "state", "planned_start", "planned_end", "environments", "environments__name"
+    # A window that started before the month overlaps in it only if it reaches into it: none started longer before
+    # than the longest window there is, except those without an end, which reach into every month after their start.
+    reaching = changes.filter(
+        Q(planned_start__gte=start - LONGEST_WINDOW.get(), planned_start__lt=end)
+        | Q(planned_end__isnull=True, planned_start__lt=start)
     )
-    windows: dict[int, tuple[str, datetime, datetime | None]] = {}
+    # Unordered: asked to sort, SQLite walks the whole index on the start instead of reading the two ranges.
+    rows = (
+        reaching.annotate(start_text=IsoInstant("planned_start"), end_text=IsoInstant("planned_end"))
+        .order_by()
+        .values_list("pk", "state", "start_text", "end_text", "environments")
+    )
+    read: dict[int, tuple[str, datetime, datetime | None]] = {}
     placed = []
-    names: dict[int, str] = {}
-    for pk, state, planned_start, planned_end, environment_id, name in rows:
-        if planned_start is None:  # never, by the filter; said for the type checker
-            continue
-        windows[pk] = (state, planned_start, planned_end)
+    for pk, state, start_text, end_text, environment_id in rows:
+        if pk not in read:
+            read[pk] = (state, instant(start_text), instant(end_text) if end_text else None)
         if environment_id is not None and state not in NOT_HAPPENING:
-            names[environment_id] = name
-            placed.append(Window(pk, environment_id, planned_start, planned_end))
+            placed.append(Window(pk, environment_id, *read[pk][1:]))
+    windows = dict(sorted(read.items(), key=lambda item: (item[1][1], item[0])))  # by start, as a day lists them
     # An overlap that began before the month is the earlier month's.
     pairs = [cast(tuple[int, int, int], (o.environment, o.first, o.second)) for o in overlaps(placed)]
     found = [(environment, one, other) for environment, one, other in pairs if windows[other][1] >= start]
+    # In order of time, whatever order the environments were met in: the first few are the ones listed.
+    found.sort(key=lambda pair: (windows[pair[1]][1], windows[pair[2]][1], pair[1], pair[2]))
     partners: dict[int, list[int]] = defaultdict(list)
     for _environment, one, other in found:
         partners[one].append(other)
@@ -202,7 +214,7 @@ def month_calendar(
     wanted = {pk for day_pks in by_day.values() for pk in day_pks[: CalendarDay.SHOWN]}
     wanted |= set(by_day.get(day, [])) if day else set()
     wanted |= {pk for _environment, one, other in found[:OVERLAPS_SHOWN] for pk in (one, other)}
-    entries = _entries(changes, wanted, windows, partners)
+    entries, names = _entries(changes, wanted, windows, partners)
     weeks = [
         [
             CalendarDay(
@@ -229,12 +241,16 @@ def _entries(
     wanted: set[int],
     windows: dict[int, tuple[str, datetime, datetime | None]],
     partners: dict[int, list[int]],
-) -> dict[int, CalendarEntry]:
-    """The changes a page shows, in full: titles, customers, environments and the changes each overlaps."""
+) -> tuple[dict[int, CalendarEntry], dict[int, str]]:
+    """The changes a page shows, in full: titles, customers, environments and the changes each overlaps; and the
+    names of their environments by id."""
     labels = {value: str(label) for value, label in ChangeState.choices}
-    details = changes.filter(pk__in=wanted).values_list("pk", "title", "organisation__name", "environments__name")
+    details = changes.filter(pk__in=wanted).values_list(
+        "pk", "title", "organisation__name", "environments", "environments__name"
+    )
     entries: dict[int, CalendarEntry] = {}
-    for pk, title, customer, environment in details.order_by("pk", "environments__name"):
+    names: dict[int, str] = {}
+    for pk, title, customer, environment_id, environment in details.order_by("pk", "environments__name"):
         if pk not in entries:
             state, planned_start, planned_end = windows[pk]
             entries[pk] = CalendarEntry(
@@ -243,4 +259,21 @@ def _entries(
             entries[pk].overlaps = [Change.identifier_of(other) for other in sorted(set(partners.get(pk, [])))]
         if environment:
             entries[pk].environments.append(environment)
-    return entries
+            names[environment_id] = environment
+    return entries, names
+
+
+def _longest_window() -> timedelta:
+    longest: timedelta | None = Change.objects.aggregate(longest=Max("planned_length"))["longest"]
+    return longest or timedelta(0)
+
+
+# The longest planned window of any change: read from its index, kept in each process until a window is saved.
+LONGEST_WINDOW: Versioned[timedelta] = Versioned("change-longest-window", _longest_window)
+
+
+@receiver(post_save, sender=Change)
+def _window_saved(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
+    # A move of state saves no window; a shorter window or a deleted change leaves the bound wide, which is safe.
+    if update_fields is None or "planned_length" in update_fields:
+        LONGEST_WINDOW.changed()
