@@ -20,9 +20,9 @@ from tuki.accounts.models import Organisation
 from tuki.changes.models import ChangeState
 from tuki.changes.schedule import OVERLAPS_SHOWN, MonthCalendar, month_calendar
 from tuki.core.options import select_options
-from tuki.desk.calendar_grid import month_rows, overlap_items
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
+from tuki.desk.calendar_grid import month_rows, overlap_items
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
