@@ -18,7 +18,13 @@ from tuki.accounts.models import Contact, User
 from tuki.changes.models import Change, ChangeKind
 from tuki.changes.services import change_transition, change_update
 from tuki.environments.models import Environment
-from tuki.environments.services import environment_create
+from tuki.environments.services import (
+    address_add,
+    component_add,
+    component_retire,
+    environment_create,
+    environment_update,
+)
 
 from .windows import planned, scheduled
 
@@ -266,3 +272,25 @@ def test_windows_reaching_into_the_month_from_long_before_overlap_in_it(
     page = calendar_page(client, month="2026-04")
     assert page.count("<strong>Intranet, production</strong>") == 1
     assert f"{late.identifier}</a>" in page and f"{april.identifier}</a>" in page
+
+
+def test_the_environment_page_lists_its_card_by_name_through_the_readers_scope(
+    client: Client, agent: User, anna: User, bertil: User, aaro: Contact, production_a: Environment
+) -> None:
+    component_add(actor=agent, environment=production_a, name="Database", kind="database", version="15.2")
+    retired = component_add(actor=agent, environment=production_a, name="Cache", kind="hosting", version="7")
+    component_retire(actor=agent, component=retired)
+    address_add(actor=agent, environment=production_a, label="Public site", address="https://intra.org-a.example")
+    address_add(actor=agent, environment=production_a, label="Admin", address="admin.org-a.example")
+    environment_update(
+        actor=agent, environment=production_a, customer_contacts=[aaro, anna.contact], supplier_contacts=[agent]
+    )
+    client.force_login(anna)
+    page = client.get(reverse("portal:environment", args=[production_a.pk])).content.decode()
+    assert "<dt>Database (Tietokanta)</dt><dd>15.2</dd>" in page and "<dt>Cache" not in page  # in use only
+    assert page.index("admin.org-a.example") < page.index("https://intra.org-a.example")  # by label
+    people = sorted([aaro.user.full_name, anna.full_name])
+    assert f"<li>{people[0]}</li><li>{people[1]}</li>" in page
+    assert f'{agent.full_name} · <a href="mailto:{agent.email}">{agent.email}</a>' in page
+    client.force_login(bertil)
+    assert client.get(reverse("portal:environment", args=[production_a.pk])).status_code == 404
