@@ -10,23 +10,18 @@ from __future__ import annotations
 import calendar as month_days
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import ClassVar, cast
+from datetime import date, datetime, timedelta
+from typing import ClassVar
 
-from django.db.models import Max, Q, QuerySet
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuki.accounts.models import User
 from tuki.changes.models import Change, ChangeKind, ChangeState
-from tuki.changes.overlaps import Window, overlapping_keys, overlaps
-from tuki.core.instants import IsoInstant, instant
+from tuki.changes.month_windows import NOT_HAPPENING, month_windows
+from tuki.changes.overlaps import Window, overlapping_keys
 from tuki.core.scoping import visible_to
-from tuki.core.versioned import Versioned
 
-# Changes that will not happen take no time on an environment.
-NOT_HAPPENING = (ChangeState.CANCELLED, ChangeState.DECLINED)
 DONE = (ChangeState.IMPLEMENTED, ChangeState.VERIFIED, ChangeState.ROLLED_BACK)
 # How far back the customer's upcoming windows are looked for: a window that started before now may still run.
 LOOKBACK = timedelta(days=3)
@@ -166,51 +161,21 @@ def month_calendar(
 ) -> MonthCalendar:
     """The changes whose windows start in ``month`` (local time), by day, with every overlap among them.
 
-    A busy month holds thousands of changes, so the windows are read as bare tuples (one query, with those that
-    reach into the month from before, for overlaps), and only what the page shows is read in full: each day's first few,
-    the chosen day's, and the first overlaps (one more query). Two queries whatever the month holds.
+    A busy month holds thousands of changes, so their windows are read as bare tuples and kept per process
+    (:mod:`tuki.changes.month_windows`), and only what the page shows is read in full: each day's first few, the
+    chosen day's, and the first overlaps (one more query). Two queries whatever the month holds, one when it is kept.
     """
-    zone = timezone.get_current_timezone()
     first = month.replace(day=1)
-    after = (first + timedelta(days=32)).replace(day=1)
-    start = datetime.combine(first, time.min, zone)
-    end = datetime.combine(after, time.min, zone)
+    read = month_windows(user, first, timezone.get_current_timezone(), organisation_id)
+    windows, found, partners = read.windows, read.overlaps, read.partners
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for each, pks in read.days.items():
+        shown = [pk for pk in pks if windows[pk][0] in states] if states else pks
+        if shown:
+            by_day[each] = shown
     changes = visible_to(user, Change)
     if organisation_id is not None:
         changes = changes.filter(organisation_id=organisation_id)
-    # A window that started before the month overlaps in it only if it reaches into it: none started longer before
-    # than the longest window there is, except those without an end, which reach into every month after their start.
-    reaching = changes.filter(
-        Q(planned_start__gte=start - LONGEST_WINDOW.get(), planned_start__lt=end)
-        | Q(planned_end__isnull=True, planned_start__lt=start)
-    )
-    # Unordered: asked to sort, SQLite walks the whole index on the start instead of reading the two ranges.
-    rows = (
-        reaching.annotate(start_text=IsoInstant("planned_start"), end_text=IsoInstant("planned_end"))
-        .order_by()
-        .values_list("pk", "state", "start_text", "end_text", "environments")
-    )
-    read: dict[int, tuple[str, datetime, datetime | None]] = {}
-    placed = []
-    for pk, state, start_text, end_text, environment_id in rows:
-        if pk not in read:
-            read[pk] = (state, instant(start_text), instant(end_text) if end_text else None)
-        if environment_id is not None and state not in NOT_HAPPENING:
-            placed.append(Window(pk, environment_id, *read[pk][1:]))
-    windows = dict(sorted(read.items(), key=lambda item: (item[1][1], item[0])))  # by start, as a day lists them
-    # An overlap that began before the month is the earlier month's.
-    pairs = [cast(tuple[int, int, int], (o.environment, o.first, o.second)) for o in overlaps(placed)]
-    found = [(environment, one, other) for environment, one, other in pairs if windows[other][1] >= start]
-    # In order of time, whatever order the environments were met in: the first few are the ones listed.
-    found.sort(key=lambda pair: (windows[pair[1]][1], windows[pair[2]][1], pair[1], pair[2]))
-    partners: dict[int, list[int]] = defaultdict(list)
-    for _environment, one, other in found:
-        partners[one].append(other)
-        partners[other].append(one)
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for pk, (state, planned_start, _end) in windows.items():
-        if planned_start >= start and (not states or state in states):
-            by_day[planned_start.astimezone(zone).date()].append(pk)
     wanted = {pk for day_pks in by_day.values() for pk in day_pks[: CalendarDay.SHOWN]}
     wanted |= set(by_day.get(day, [])) if day else set()
     wanted |= {pk for _environment, one, other in found[:OVERLAPS_SHOWN] for pk in (one, other)}
@@ -261,19 +226,3 @@ def _entries(
             entries[pk].environments.append(environment)
             names[environment_id] = environment
     return entries, names
-
-
-def _longest_window() -> timedelta:
-    longest: timedelta | None = Change.objects.aggregate(longest=Max("planned_length"))["longest"]
-    return longest or timedelta(0)
-
-
-# The longest planned window of any change: read from its index, kept in each process until a window is saved.
-LONGEST_WINDOW: Versioned[timedelta] = Versioned("change-longest-window", _longest_window)
-
-
-@receiver(post_save, sender=Change)
-def _window_saved(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
-    # A move of state saves no window; a shorter window or a deleted change leaves the bound wide, which is safe.
-    if update_fields is None or "planned_length" in update_fields:
-        LONGEST_WINDOW.changed()

@@ -9,25 +9,28 @@ same rows cost a third as much on both databases.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import CharField, Func
 
 
 class IsoInstant(Func):
-    """A date-time column as ISO 8601 text in UTC without an offset; :func:`instant` reads it back."""
+    """A date-time column as ISO 8601 text in UTC with its offset; :func:`instant` reads it back.
+
+    The offset is written by the database: giving a parsed instant its time zone in Python (``replace``) costs
+    ten times the parsing.
+    """
 
     output_field = CharField()
     # SQLite keeps instants as UTC text already; the cast keeps its driver from parsing them by the column's type.
-    template = "CAST(%(expressions)s AS TEXT)"
+    template = "(CAST(%(expressions)s AS TEXT) || '+00:00')"
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # to_char, not ::text: its form does not hang on the server's DateStyle or the session's time zone.
-        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def instant(text: str) -> datetime:
-    """The aware instant of an :class:`IsoInstant` value."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+# The aware instant of an :class:`IsoInstant` value (None for none).
+instant = datetime.fromisoformat
