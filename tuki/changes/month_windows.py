@@ -83,7 +83,7 @@ def _read(changes: QuerySet[Change], first: date, zone: tzinfo, organisation_id:
             read[pk] = (state, instant(start_text), instant(end_text) if end_text else None)
         if environment_id is not None and state not in NOT_HAPPENING:
             placed.append(Window(pk, environment_id, *read[pk][1:]))
-    windows = dict(sorted(read.items(), key=lambda item: (item[1][1], item[0])))
+    windows = {pk: read[pk] for _start, pk in sorted((window[1], pk) for pk, window in read.items())}
     # An overlap that began before the month is the earlier month's; the rest in order of time.
     found = [(o.environment, o.first, o.second) for o in overlaps(placed) if windows[o.second][1] >= start]
     found.sort(key=lambda pair: (windows[pair[1]][1], windows[pair[2]][1], pair[1], pair[2]))
