@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import cast
 
 from django.db.models import Max, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -85,7 +86,8 @@ def _read(changes: QuerySet[Change], first: date, zone: tzinfo, organisation_id:
             placed.append(Window(pk, environment_id, *read[pk][1:]))
     windows = {pk: read[pk] for _start, pk in sorted((window[1], pk) for pk, window in read.items())}
     # An overlap that began before the month is the earlier month's; the rest in order of time.
-    found = [(o.environment, o.first, o.second) for o in overlaps(placed) if windows[o.second][1] >= start]
+    pairs = [cast(tuple[int, int, int], (o.environment, o.first, o.second)) for o in overlaps(placed)]
+    found = [(environment, one, other) for environment, one, other in pairs if windows[other][1] >= start]
     found.sort(key=lambda pair: (windows[pair[1]][1], windows[pair[2]][1], pair[1], pair[2]))
     partners: dict[int, list[int]] = defaultdict(list)
     for _environment, one, other in found:
@@ -95,7 +97,7 @@ def _read(changes: QuerySet[Change], first: date, zone: tzinfo, organisation_id:
     for pk, (_state, planned_start, _end) in windows.items():
         if planned_start >= start:
             days[first + timedelta(days=bisect_right(bounds, planned_start) - 1)].append(pk)
-    return MonthWindows(windows, dict(days), found, dict(partners))  # type: ignore[arg-type]
+    return MonthWindows(windows, dict(days), found, dict(partners))
 
 
 _keeping = threading.Lock()

@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as list_field
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import CharField, F, Model, QuerySet, Value
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -68,6 +68,11 @@ def versions_at(environment: Environment, moment: datetime) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
+_M = TypeVar("_M", bound=Model)
+# One row of the card's union: which list, up to three texts, and the primary key (the last tie-breaker).
+_CardRows = QuerySet[_M, tuple[str, str, str, str, int]]
+
+
 @dataclass
 class EnvironmentCard:
     """What an environment's page says of it besides its history: its components in use with their versions, its
@@ -83,9 +88,9 @@ def environment_card(user: User, environment: Environment) -> EnvironmentCard:
     """The card of ``environment`` as ``user`` may see it, in one query: four short lists read as one union (each
     of its own was a query, most of a millisecond each), every part through ``user``'s scope."""
 
-    def rows(queryset: QuerySet[Any], part: str, first: str, second: str = "", third: str = "") -> QuerySet[Any]:
+    def rows(queryset: QuerySet[_M], part: str, first: str, second: str = "", third: str = "") -> _CardRows[_M]:
         columns = {"card_first": first, "card_second": second, "card_third": third}
-        return (
+        union_part: _CardRows[_M] = (
             queryset.annotate(
                 card_part=Value(part, output_field=CharField()),
                 **{name: F(path) if path else Value("", output_field=CharField()) for name, path in columns.items()},
@@ -93,6 +98,7 @@ def environment_card(user: User, environment: Environment) -> EnvironmentCard:
             .order_by()
             .values_list("card_part", "card_first", "card_second", "card_third", "pk")
         )
+        return union_part
 
     components = visible_to(user, Component).filter(environment=environment, retired_on__isnull=True)
     union = rows(components, "component", "name", "kind", "version").union(
