@@ -294,3 +294,12 @@ def test_the_environment_page_lists_its_card_by_name_through_the_readers_scope(
     assert f'{agent.full_name} · <a href="mailto:{agent.email}">{agent.email}</a>' in page
     client.force_login(bertil)
     assert client.get(reverse("portal:environment", args=[production_a.pk])).status_code == 404
+
+
+def test_a_long_window_still_running_is_an_upcoming_one(
+    client: Client, agent: User, anna: User, production_a: Environment
+) -> None:
+    running = scheduled(agent, production_a, start=timezone.now() - timedelta(days=5), hours=10 * 24, title="Long")
+    client.force_login(anna)
+    page = client.get(reverse("portal:environment", args=[production_a.pk])).content.decode()
+    assert f"{running.identifier}</a> Long</li>" in page

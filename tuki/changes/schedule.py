@@ -18,13 +18,11 @@ from django.utils import timezone
 
 from tuki.accounts.models import User
 from tuki.changes.models import Change, ChangeKind, ChangeState
-from tuki.changes.month_windows import NOT_HAPPENING, month_windows
+from tuki.changes.month_windows import LONGEST_WINDOW, NOT_HAPPENING, month_windows
 from tuki.changes.overlaps import Window, overlapping_keys
 from tuki.core.scoping import visible_to
 
 DONE = (ChangeState.IMPLEMENTED, ChangeState.VERIFIED, ChangeState.ROLLED_BACK)
-# How far back the customer's upcoming windows are looked for: a window that started before now may still run.
-LOOKBACK = timedelta(days=3)
 UPCOMING = timedelta(weeks=4)
 FEED_PAST = timedelta(days=60)
 
@@ -35,8 +33,9 @@ def upcoming_windows(user: User, *, now: datetime | None = None, environment_id:
     changes = visible_to(user, Change).filter(
         Q(planned_end__gt=now) | Q(planned_end__isnull=True, planned_start__gte=now),
         state=ChangeState.SCHEDULED,
-        # Bounded below too, so the index on the window's start reads weeks, not the customer's whole history.
-        planned_start__gte=now - LOOKBACK,
+        # Bounded below too, so the index on the window's start reads weeks, not the customer's whole history: a
+        # window still running started at most the longest window ago.
+        planned_start__gte=now - LONGEST_WINDOW.get(),
         planned_start__lt=now + UPCOMING,
     )
     if environment_id is not None:
