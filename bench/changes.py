@@ -188,6 +188,9 @@ def change_rows(data: dict[str, Any], world: dict[str, Any], lo: int, hi: int, v
     states = PAST_STATES + FUTURE_STATES
     start, end = instants(data["start"][part], vendor), instants(data["end"][part], vendor)
     created = instants(data["created"][part], vendor)
+    lengths = (data["end"][part] - data["start"][part]).tolist()  # microseconds, as SQLite keeps a duration
+    if vendor != "sqlite":
+        lengths = [timedelta(microseconds=length) for length in lengths]
     done = data["done"][part].tolist()
     organisation = world["organisation_ids"][data["organisation"][part]].tolist()
     manager = world["manager_ids"][data["organisation"][part]].tolist()
@@ -205,6 +208,7 @@ def change_rows(data: dict[str, Any], world: dict[str, Any], lo: int, hi: int, v
             states[state],
             start[offset],
             end[offset],
+            lengths[offset],
             start[offset] if done[offset] else None,
             end[offset] if done[offset] else None,
             agent if done[offset] else None,
@@ -230,6 +234,7 @@ CHANGE_COLUMNS = [
     "state",
     "planned_start",
     "planned_end",
+    "planned_length",
     "actual_start",
     "actual_end",
     "implementer_id",

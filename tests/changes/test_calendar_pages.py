@@ -16,9 +16,15 @@ from django.utils import timezone
 
 from tuki.accounts.models import Contact, User
 from tuki.changes.models import Change, ChangeKind
-from tuki.changes.services import change_transition
+from tuki.changes.services import change_transition, change_update
 from tuki.environments.models import Environment
-from tuki.environments.services import environment_create
+from tuki.environments.services import (
+    address_add,
+    component_add,
+    component_retire,
+    environment_create,
+    environment_update,
+)
 
 from .windows import planned, scheduled
 
@@ -169,6 +175,7 @@ def test_the_calendar_takes_the_same_queries_however_many_changes(
     for day in range(12):
         planned(agent, production_a if day % 2 else test_a, start=MARCH + timedelta(days=day, hours=day % 3))
         planned(agent, test_a, start=MARCH + timedelta(days=day))
+    _queries(client)  # new windows: each process reads the longest window again, once
     assert _queries(client) == few
 
 
@@ -217,6 +224,7 @@ def test_the_timeline_shows_the_newest_first_and_the_whole_life_on_request(
     before = count()
     planned(agent, production_a, title="A draft the customer does not see")
     change_transition(actor=agent, change=planned(agent, production_a, title="Another"), to="proposed")
+    count()  # new windows: each process reads the longest window again, once
     assert count() == before
 
 
@@ -241,3 +249,58 @@ def test_a_month_that_is_no_month_shows_this_one(client: Client, agent: User, mo
     client.force_login(agent)
     this_month = timezone.localdate()
     assert f'value="{this_month:%Y-%m}"' in calendar_page(client, month=month, day="2026-02-31")
+
+
+def test_windows_reaching_into_the_month_from_long_before_overlap_in_it(
+    client: Client, agent: User, anna: User, production_a: Environment, test_a: Environment
+) -> None:
+    # Ten days from the 21st of February: it runs into March, where another change on its environment starts.
+    migration = planned(agent, production_a, start=MARCH - timedelta(days=10), hours=10 * 24 + 1, title="Migration")
+    patch = planned(agent, production_a, start=MARCH, hours=1, title="Patch")
+    # Without an end, a window reaches into every month after it starts.
+    endless = planned(agent, test_a, start=MARCH - timedelta(days=40), hours=None, title="Endless")
+    elsewhere = planned(agent, test_a, start=MARCH + timedelta(days=1), hours=1)
+    client.force_login(agent)
+    page = calendar_page(client, month="2026-03")
+    assert page.count("<strong>Intranet, production</strong>") == 1
+    assert page.count("<strong>Intranet, test</strong>") == 1
+    assert all(change.identifier in page for change in (migration, patch, endless, elsewhere))
+    # A window made longer afterwards is looked back for as far.
+    late = planned(agent, production_a, start=MARCH + timedelta(days=20), hours=1, title="Late")
+    april = planned(agent, production_a, start=MARCH + timedelta(days=35), hours=1, title="In April")
+    assert 'id="overlaps-title"' not in calendar_page(client, month="2026-04")
+    change_update(actor=agent, change=late, planned_end=april.planned_start + timedelta(minutes=30))
+    page = calendar_page(client, month="2026-04")
+    assert page.count("<strong>Intranet, production</strong>") == 1
+    assert f"{late.identifier}</a>" in page and f"{april.identifier}</a>" in page
+
+
+def test_the_environment_page_lists_its_card_by_name_through_the_readers_scope(
+    client: Client, agent: User, anna: User, bertil: User, aaro: Contact, production_a: Environment
+) -> None:
+    component_add(actor=agent, environment=production_a, name="Database", kind="database", version="15.2")
+    retired = component_add(actor=agent, environment=production_a, name="Cache", kind="hosting", version="7")
+    component_retire(actor=agent, component=retired)
+    address_add(actor=agent, environment=production_a, label="Public site", address="https://intra.org-a.example")
+    address_add(actor=agent, environment=production_a, label="Admin", address="admin.org-a.example")
+    environment_update(
+        actor=agent, environment=production_a, customer_contacts=[aaro, anna.contact], supplier_contacts=[agent]
+    )
+    client.force_login(anna)
+    page = client.get(reverse("portal:environment", args=[production_a.pk])).content.decode()
+    assert "<dt>Database (Tietokanta)</dt><dd>15.2</dd>" in page and "<dt>Cache" not in page  # in use only
+    assert page.index("admin.org-a.example") < page.index("https://intra.org-a.example")  # by label
+    people = sorted([aaro.user.full_name, anna.full_name])
+    assert f"<li>{people[0]}</li><li>{people[1]}</li>" in page
+    assert f'{agent.full_name} · <a href="mailto:{agent.email}">{agent.email}</a>' in page
+    client.force_login(bertil)
+    assert client.get(reverse("portal:environment", args=[production_a.pk])).status_code == 404
+
+
+def test_a_long_window_still_running_is_an_upcoming_one(
+    client: Client, agent: User, anna: User, production_a: Environment
+) -> None:
+    running = scheduled(agent, production_a, start=timezone.now() - timedelta(days=5), hours=10 * 24, title="Long")
+    client.force_login(anna)
+    page = client.get(reverse("portal:environment", args=[production_a.pk])).content.decode()
+    assert f"{running.identifier}</a> Long</li>" in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -46,6 +46,9 @@ class Change(models.Model):
     tickets = models.ManyToManyField(Ticket, blank=True, related_name="changes", verbose_name=_("requests"))
     planned_start = models.DateTimeField(_("planned start"), null=True, blank=True)
     planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    # The planned window's length, kept by save() and indexed: the longest one bounds how far before a month the
+    # change calendar looks for windows that reach into it (tuki.changes.schedule).
+    planned_length = models.DurationField(null=True, blank=True, editable=False)
     actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
     actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
     implementer = models.ForeignKey(
@@ -82,6 +85,13 @@ class Change(models.Model):
             models.Index(fields=["organisation", "planned_start"], name="change_organisation_window"),
             # The change calendar and the reminder job read every customer's windows by time.
             models.Index(fields=["planned_start"], name="change_window_start"),
+            models.Index(fields=["planned_length"], name="change_window_length"),
+            # Windows without an end reach into every month after they start: the calendar reads them apart.
+            models.Index(
+                fields=["planned_start"],
+                condition=models.Q(planned_end__isnull=True),
+                name="change_open_window_start",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -96,6 +106,14 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        has_window = self.planned_start is not None and self.planned_end is not None
+        self.planned_length = self.planned_end - self.planned_start if has_window else None  # type: ignore[operator]
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"planned_start", "planned_end"} & set(fields):
+            kwargs["update_fields"] = [*fields, "planned_length"]
+        super().save(*args, **kwargs)
 
     @property
     def identifier(self) -> str:

@@ -12,13 +12,15 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 # An instant is given this much length, so that [t, t] meets a window that contains t and nothing else.
 _INSTANT = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
+    """A named tuple, not a dataclass: a month of the change calendar places thousands, and a tuple is made faster."""
+
     key: Hashable  # what the caller knows the window by: a change's primary key, say
     environment: Hashable
     start: datetime | None

@@ -10,23 +10,19 @@ from __future__ import annotations
 import calendar as month_days
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import ClassVar, cast
+from datetime import date, datetime, timedelta
+from typing import ClassVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuki.accounts.models import User
 from tuki.changes.models import Change, ChangeKind, ChangeState
-from tuki.changes.overlaps import Window, overlapping_keys, overlaps
+from tuki.changes.month_windows import LONGEST_WINDOW, NOT_HAPPENING, month_windows
+from tuki.changes.overlaps import Window, overlapping_keys
 from tuki.core.scoping import visible_to
 
-# Changes that will not happen take no time on an environment.
-NOT_HAPPENING = (ChangeState.CANCELLED, ChangeState.DECLINED)
 DONE = (ChangeState.IMPLEMENTED, ChangeState.VERIFIED, ChangeState.ROLLED_BACK)
-# Maintenance windows are hours long, not days: a window that started this long before a month is still looked at
-# for overlaps in it; longer ones are missed there (the change page, which asks about one change, misses none).
-LOOKBACK = timedelta(days=3)
 UPCOMING = timedelta(weeks=4)
 FEED_PAST = timedelta(days=60)
 
@@ -37,8 +33,9 @@ def upcoming_windows(user: User, *, now: datetime | None = None, environment_id:
     changes = visible_to(user, Change).filter(
         Q(planned_end__gt=now) | Q(planned_end__isnull=True, planned_start__gte=now),
         state=ChangeState.SCHEDULED,
-        # Bounded below too, so the index on the window's start reads weeks, not the customer's whole history.
-        planned_start__gte=now - LOOKBACK,
+        # Bounded below too, so the index on the window's start reads weeks, not the customer's whole history: a
+        # window still running started at most the longest window ago.
+        planned_start__gte=now - LONGEST_WINDOW.get(),
         planned_start__lt=now + UPCOMING,
     )
     if environment_id is not None:
@@ -163,46 +160,25 @@ def month_calendar(
 ) -> MonthCalendar:
     """The changes whose windows start in ``month`` (local time), by day, with every overlap among them.
 
-    A busy month holds thousands of changes, so the windows are read as bare tuples (one query, with those that
-    started shortly before, for overlaps), and only what the page shows is read in full: each day's first few,
-    the chosen day's, and the first overlaps (one more query). Two queries whatever the month holds.
+    A busy month holds thousands of changes, so their windows are read as bare tuples and kept per process
+    (:mod:`tuki.changes.month_windows`), and only what the page shows is read in full: each day's first few, the
+    chosen day's, and the first overlaps (one more query). Two queries whatever the month holds, one when it is kept.
     """
-    zone = timezone.get_current_timezone()
     first = month.replace(day=1)
-    after = (first + timedelta(days=32)).replace(day=1)
-    start = datetime.combine(first, time.min, zone)
-    end = datetime.combine(after, time.min, zone)
-    changes = visible_to(user, Change).filter(planned_start__gte=start - LOOKBACK, planned_start__lt=end)
+    read = month_windows(user, first, timezone.get_current_timezone(), organisation_id)
+    windows, found, partners = read.windows, read.overlaps, read.partners
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for each, pks in read.days.items():
+        shown = [pk for pk in pks if windows[pk][0] in states] if states else pks
+        if shown:
+            by_day[each] = shown
+    changes = visible_to(user, Change)
     if organisation_id is not None:
         changes = changes.filter(organisation_id=organisation_id)
-    rows = changes.order_by("planned_start", "pk").values_list(
-        "pk", "state", "planned_start", "planned_end", "environments", "environments__name"
-    )
-    windows: dict[int, tuple[str, datetime, datetime | None]] = {}
-    placed = []
-    names: dict[int, str] = {}
-    for pk, state, planned_start, planned_end, environment_id, name in rows:
-        if planned_start is None:  # never, by the filter; said for the type checker
-            continue
-        windows[pk] = (state, planned_start, planned_end)
-        if environment_id is not None and state not in NOT_HAPPENING:
-            names[environment_id] = name
-            placed.append(Window(pk, environment_id, planned_start, planned_end))
-    # An overlap that began before the month is the earlier month's.
-    pairs = [cast(tuple[int, int, int], (o.environment, o.first, o.second)) for o in overlaps(placed)]
-    found = [(environment, one, other) for environment, one, other in pairs if windows[other][1] >= start]
-    partners: dict[int, list[int]] = defaultdict(list)
-    for _environment, one, other in found:
-        partners[one].append(other)
-        partners[other].append(one)
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for pk, (state, planned_start, _end) in windows.items():
-        if planned_start >= start and (not states or state in states):
-            by_day[planned_start.astimezone(zone).date()].append(pk)
     wanted = {pk for day_pks in by_day.values() for pk in day_pks[: CalendarDay.SHOWN]}
     wanted |= set(by_day.get(day, [])) if day else set()
     wanted |= {pk for _environment, one, other in found[:OVERLAPS_SHOWN] for pk in (one, other)}
-    entries = _entries(changes, wanted, windows, partners)
+    entries, names = _entries(changes, wanted, windows, partners)
     weeks = [
         [
             CalendarDay(
@@ -229,12 +205,16 @@ def _entries(
     wanted: set[int],
     windows: dict[int, tuple[str, datetime, datetime | None]],
     partners: dict[int, list[int]],
-) -> dict[int, CalendarEntry]:
-    """The changes a page shows, in full: titles, customers, environments and the changes each overlaps."""
+) -> tuple[dict[int, CalendarEntry], dict[int, str]]:
+    """The changes a page shows, in full: titles, customers, environments and the changes each overlaps; and the
+    names of their environments by id."""
     labels = {value: str(label) for value, label in ChangeState.choices}
-    details = changes.filter(pk__in=wanted).values_list("pk", "title", "organisation__name", "environments__name")
+    details = changes.filter(pk__in=wanted).values_list(
+        "pk", "title", "organisation__name", "environments", "environments__name"
+    )
     entries: dict[int, CalendarEntry] = {}
-    for pk, title, customer, environment in details.order_by("pk", "environments__name"):
+    names: dict[int, str] = {}
+    for pk, title, customer, environment_id, environment in details.order_by("pk", "environments__name"):
         if pk not in entries:
             state, planned_start, planned_end = windows[pk]
             entries[pk] = CalendarEntry(
@@ -243,4 +223,5 @@ def _entries(
             entries[pk].overlaps = [Change.identifier_of(other) for other in sorted(set(partners.get(pk, [])))]
         if environment:
             entries[pk].environments.append(environment)
-    return entries
+            names[environment_id] = environment
+    return entries, names

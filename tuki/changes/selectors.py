@@ -41,7 +41,7 @@ def environment_get(user: User, pk: int) -> Environment:
     return get_visible_or_404(user, Environment.objects.select_related("organisation"), pk=pk)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: datetime
     kind: str  # "environment", "version" or "change"
@@ -49,7 +49,14 @@ class TimelineEntry:
     before: str = ""
     after: str = ""
     component: str = ""
-    change: Change | None = None
+    # A change's, for a "change" entry: its primary key (its identifier and address come from it), title and state.
+    change_pk: int = 0
+    title: str = ""
+    state: str = ""
+
+    @property
+    def identifier(self) -> str:
+        return Change.identifier_of(self.change_pk)
 
 
 def environment_timeline(user: User, environment: Environment, *, limit: int | None = None) -> list[TimelineEntry]:
@@ -57,29 +64,38 @@ def environment_timeline(user: User, environment: Environment, *, limit: int | N
 
     Both histories are read through ``user``'s scope, so a contact sees no internal field's history and no draft.
     With ``limit``, only the newest that many: each history gives at most that many of its newest, so an
-    environment with years of changes reads a page's worth, not its whole life.
+    environment with years of changes reads a page's worth, not its whole life. Read as bare tuples of what the
+    timeline shows: a change row in full (its description, risk, plan) would cost more than the page.
     """
-    events = visible_to(user, EnvironmentEvent).filter(environment=environment).select_related("component")
+    events = (
+        visible_to(user, EnvironmentEvent)
+        .filter(environment=environment)
+        .values_list("created_at", "component_id", "field", "before", "after", "component__name")
+    )
     changes = (
         visible_to(user, Change)
         .filter(environments=environment)
         .annotate(moment=Coalesce("actual_end", "planned_start", "created_at"))
+        .values_list("moment", "pk", "title", "state")
     )
     if limit is not None:
         events = events.order_by("-created_at", "-pk")[:limit]
         changes = changes.order_by("-moment", "-pk")[:limit]
     entries = [
         TimelineEntry(
-            at=event.created_at,
-            kind="version" if event.component_id and event.field == "version" else "environment",
-            field=event.field,
-            before=event.before,
-            after=event.after,
-            component=event.component.name if event.component else "",
+            at=at,
+            kind="version" if component_id and field == "version" else "environment",
+            field=field,
+            before=before,
+            after=after,
+            component=component or "",
         )
-        for event in events
+        for at, component_id, field, before, after, component in events
     ]
-    entries += [TimelineEntry(at=change.moment, kind="change", change=change) for change in changes]
+    entries += [
+        TimelineEntry(at=moment, kind="change", change_pk=pk, title=title, state=state)
+        for moment, pk, title, state in changes
+    ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 

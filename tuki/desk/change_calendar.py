@@ -22,6 +22,7 @@ from tuki.changes.schedule import OVERLAPS_SHOWN, MonthCalendar, month_calendar
 from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
+from tuki.desk.calendar_grid import month_rows, overlap_items
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -81,17 +82,19 @@ def change_calendar(request: HttpRequest) -> HttpResponse:
         for name, value in (("organisation", organisation_id), ("state", states[0] if states else ""))
         if value
     )
+    day_link = f"?month={month:%Y-%m}{filters}&day="
+    today = timezone.localdate()
     context = {
         "calendar": shown,
+        "month_rows": month_rows(shown, day_link, today),
+        "overlap_items": overlap_items(shown),
         "month": month,
         "previous": f"?month={previous:%Y-%m}{filters}",
         "following": f"?month={following:%Y-%m}{filters}",
-        "day_link": f"?month={month:%Y-%m}{filters}&day=",
         "organisation_options": select_options(
             visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name"), organisation_id or ""
         ),
         "state_options": select_options(ChangeState.choices, states[0] if states else ""),
         "overlaps_shown": OVERLAPS_SHOWN,
-        "today": timezone.localdate(),
     }
     return render(request, "desk/change_calendar.html", context)

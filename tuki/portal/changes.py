@@ -21,7 +21,9 @@ from tuki.core.errors import Refusal
 from tuki.core.forms import refusal_text
 from tuki.core.permissions import contact_required
 from tuki.core.scoping import visible_to
-from tuki.environments.models import Address, Component, Environment
+from tuki.environments.models import Environment
+from tuki.environments.selectors import environment_card
+from tuki.portal.timeline_rows import timeline_rows
 
 # Timeline entries shown at first.
 TIMELINE_PAGE = 50
@@ -57,14 +59,12 @@ def environment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = environment_timeline(user, environment, limit=None if whole else TIMELINE_PAGE + 1)
     context = {
         "environment": environment,
-        "components": visible_to(user, Component).filter(environment=environment, retired_on__isnull=True),
-        "addresses": visible_to(user, Address).filter(environment=environment),
-        # The customer's people as the contact may see them; the supplier's by name and address only.
-        "customer_contacts": visible_to(user, environment.customer_contacts.select_related("user")),
-        "supplier_contacts": environment.supplier_contacts.only("full_name", "email"),
-        "timeline": timeline if whole else timeline[:TIMELINE_PAGE],
+        # Its components, addresses and technical contacts (the supplier's by name and address only).
+        "card": environment_card(user, environment),
+        "timeline": timeline_rows(timeline if whole else timeline[:TIMELINE_PAGE]),
         "older": not whole and len(timeline) > TIMELINE_PAGE,
-        "windows": upcoming_windows(user, environment_id=environment.pk),
+        # This page names no window's environments: it is the environment's own page.
+        "windows": upcoming_windows(user, environment_id=environment.pk).prefetch_related(None),
     }
     return render(request, "portal/environment.html", context)
 
