@@ -29,6 +29,8 @@ def _organisation(ticket_or_change: Ticket | Change) -> dict[str, Any]:
 def request_data(ticket: Ticket) -> dict[str, Any]:
     return {
         "id": ticket.identifier,
+        # The customer desk's own ticket number: what its integration looks its ticket up by.
+        "external_reference": ticket.external_reference,
         "organisation": _organisation(ticket),
         "subject": ticket.subject,
         "description": ticket.description,
