@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.changes.windows import scheduled
+from tests.reports.months import at
 from tests.webhooks.conftest import Receiver, subscribe
 from tests.workers import run_in_workers
 from tuki.accounts.models import User
 from tuki.accounts.services import contact_create
 from tuki.environments.services import environment_create
+from tuki.reports.services import report_make
 from tuki.sla.tasks import sla_sweep
 from tuki.tickets.models import State
 from tuki.tickets.services import ticket_create, ticket_note, ticket_reply, ticket_transition
@@ -150,3 +152,22 @@ def test_a_subscription_to_a_refused_address_is_not_made(anna: User, url: str) -
             actor=anna, organisation=anna.contact.organisation, url=url, event_types=["request.created"]
         )
     assert "url" in refused.value.message_dict
+
+
+def test_a_monthly_report_is_announced_to_its_customer_only(
+    anna: User,
+    bertil: User,
+    agreement_a: Any,
+    agreement_b: Any,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    subscribe(anna, anna.contact.organisation, receiver.url(), ["report.ready"])
+    made = at(date(2026, 11, 1), 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_make(organisation=anna.contact.organisation, month=date(2026, 10, 1), now=made)
+        report_make(organisation=bertil.contact.organisation, month=date(2026, 10, 1), now=made)
+    [item] = receiver.received
+    assert item.message["type"] == "report.ready"
+    assert item.message["data"]["report"]["organisation"]["id"] == anna.contact.organisation_id
+    assert item.message["data"]["report"]["url"].endswith(f"/portal/reports/2026-10/?version={report.version}")

@@ -120,6 +120,9 @@ def report_make(
                 )
         if report.version == 1:
             _record_notices(report)
+        transaction.on_commit(
+            partial(signals.report_ready.send, sender=MonthlyReport, report_id=report.pk), robust=True
+        )
         ReportFailure.objects.filter(organisation=organisation, month=month, resolved_at__isnull=True).update(
             resolved_at=now
         )

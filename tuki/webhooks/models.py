@@ -20,11 +20,7 @@ class EventType(models.TextChoices):
     SLA_BREACH = "sla.breach", _("SLA breach")
     CHANGE_SCHEDULED = "change.scheduled", _("Change scheduled")
     CHANGE_IMPLEMENTED = "change.implemented", _("Change implemented")
-
-
-# Declared for the monthly report, which has no package yet: it joins the choices when the report domain announces
-# a finished report (a ``report_ready`` signal) and a receiver here hears it.
-REPORT_READY = "report.ready"
+    REPORT_READY = "report.ready", _("Monthly report ready")
 
 
 class Subscription(models.Model):

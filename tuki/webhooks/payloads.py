@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tuki.changes.models import Change
+from tuki.reports.models import MonthlyReport
 from tuki.tickets.models import Ticket, TicketEvent
 
 
@@ -73,6 +74,18 @@ def change_data(change: Change) -> dict[str, Any]:
         "actual_end": _when(change.actual_end),
         "outcome": change.outcome,
         "url": settings.TUKI_BASE_URL + reverse("portal:change", args=[change.identifier]),
+    }
+
+
+def report_data(report: MonthlyReport) -> dict[str, Any]:
+    month = f"{report.month:%Y-%m}"
+    return {
+        "organisation": {"id": report.organisation_id, "name": report.organisation.name},
+        "month": month,
+        "version": report.version,
+        "reason": report.reason,
+        "made_at": _when(report.made_at),
+        "url": settings.TUKI_BASE_URL + reverse("portal:report", args=[month]) + f"?version={report.version}",
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from tuki.changes.signals import change_moved
+from tuki.reports.signals import report_ready
 from tuki.sla.signals import threshold_reached
 from tuki.tickets.signals import event_recorded
 from tuki.webhooks import tasks
@@ -35,3 +36,9 @@ def _sla_threshold(*, ticket_id: int, kind: str, due: datetime, **kwargs: Any) -
 def _change_moved(*, event_id: int, **kwargs: Any) -> None:
     if _anyone_listens():
         tasks.change_moved(event_id)
+
+
+@receiver(report_ready)
+def _report_ready(*, report_id: int, **kwargs: Any) -> None:
+    if _anyone_listens():
+        tasks.report_announced(report_id)

@@ -17,11 +17,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tuki.changes.models import ChangeEvent, ChangeState
+from tuki.reports.models import MonthlyReport
 from tuki.sla.models import NoticeKind
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
 from tuki.webhooks.delivery import deliveries_create, delivery_send, due_deliveries
 from tuki.webhooks.models import Delivery, DeliveryState, EventType
-from tuki.webhooks.payloads import change_data, envelope, reply_data, request_data
+from tuki.webhooks.payloads import change_data, envelope, reply_data, report_data, request_data
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,21 @@ def change_moved(event_id: int) -> None:
         organisation_id=event.change.organisation_id,
         event_type=event_type,
         source=f"change_event:{event_id}",
+        body=body,
+        now=timezone.now(),
+    )
+    _send_after_commit(made)
+
+
+@db_task()
+@transaction.atomic
+def report_announced(report_id: int) -> None:
+    report = MonthlyReport.objects.select_related("organisation").get(pk=report_id)
+    body = envelope(EventType.REPORT_READY, report.made_at, {"report": report_data(report)})
+    made = deliveries_create(
+        organisation_id=report.organisation_id,
+        event_type=EventType.REPORT_READY,
+        source=f"report:{report_id}",
         body=body,
         now=timezone.now(),
     )
