@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -96,6 +97,7 @@ def world_a(agent: Any, anna: Any, agreement_a: Any, request_a: Ticket) -> dict[
     from tuki.changes.services import change_create
     from tuki.environments.services import environment_create
     from tuki.handbook.services import article_save
+    from tuki.reports.services import report_make
     from tuki.tickets.services import ticket_reply
     from tuki.timesheets.services import estimate_propose, time_entry_log
 
@@ -116,8 +118,11 @@ def world_a(agent: Any, anna: Any, agreement_a: Any, request_a: Ticket) -> dict[
         organisations=[organisation],
         published=True,
     )
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    report = report_make(organisation=organisation, month=last_month)
     return {
         "identifier": request_a.identifier,
+        "report_id": report.pk,
         "attachment_id": event.attachments.get().pk,
         "organisation_id": organisation.pk,
         "contact_id": anna.contact.pk,

@@ -14,6 +14,7 @@ from tuki.api import (
     environments,
     events,
     handbook,
+    reports,
     request_actions,
     requests,
     service_terms,
@@ -49,3 +50,4 @@ api.add_router("/", service_terms.router)
 api.add_router("/handbook", handbook.router)
 api.add_router("/", time.router)
 api.add_router("/", environments.router)
+api.add_router("/", reports.router)
