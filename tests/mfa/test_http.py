@@ -17,6 +17,7 @@ from tuki.mfa.models import RecoveryCode
 from tuki.mfa.services import recovery_codes_regenerate
 
 ARGUMENTS = {"identifier": "SR-1", "pk": 1, "kind": "totp", "attachment_id": 1, "slug": "x", "category": "x"}
+ARGUMENTS |= {"organisation_id": 1, "month": "2026-10", "extension": "csv"}
 
 
 def _names(resolver: URLResolver, namespace: str) -> list[tuple[str, list[str]]]:
