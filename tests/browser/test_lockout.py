@@ -21,7 +21,7 @@ def test_the_lockout_leads_to_a_new_password(page: Page, live_server: Any, anna:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(page, live_server.url, "anna@org-a.example", "not-her-password")
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("lukittu 15 minuutiksi")
+    expect(alert).to_contain_text("estetty 15 minuutiksi")
     expect(alert).to_contain_text("Uusi salasana poistaa lukituksen heti.")
     screenshot(page, "login-locked-out")
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tuki.accounts.auth import acting_user
 from tuki.accounts.models import Organisation
 from tuki.core.permissions import manager_required, staff_required
+from tuki.core.scoping import get_visible_or_404
 from tuki.reports.comparison import SORTS, customer_row, sorted_rows
 from tuki.reports.exports import csv_text, xlsx_content
 from tuki.reports.figures import ReportMonthError
@@ -109,7 +110,7 @@ def report_download(request: HttpRequest, organisation_id: int, month: str, exte
 @manager_required
 @require_POST
 def report_regenerate(request: HttpRequest, organisation_id: int, month: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    organisation = get_visible_or_404(acting_user(request), Organisation, pk=organisation_id)
     chosen = parse_month(month)
     if chosen is None:
         raise Http404
