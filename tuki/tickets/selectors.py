@@ -34,8 +34,8 @@ def ticket_for_action(user: User, identifier: str) -> Ticket:
 
 
 def _visible_ticket(user: User, identifier: str, queryset: QuerySet[Ticket]) -> Ticket:
-    scoped = visible_to(user, queryset)
-    ticket = get_visible_or_404(user, scoped, pk=ticket_pk_from_identifier(identifier))
+    # get_visible_or_404 scopes the queryset itself: scoping it here too repeated a contact's conditions.
+    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
     if ticket.agreement_id is not None:
         ticket.agreement = agreement_get(ticket.agreement_id)
     return ticket
