@@ -45,6 +45,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         visible_to(user, Contact)
         .filter(organisation_id=ticket.organisation_id)
         .select_related("user")
+        .only("user__full_name", "user__is_active", "organisation_id", "deactivated_at")  # what the page shows
         .annotate(in_cc=Exists(ticket.cc_contacts.filter(pk=OuterRef("pk"))))
         .order_by("user__full_name")
     )
