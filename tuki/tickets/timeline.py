@@ -63,7 +63,7 @@ def timeline_html(events: Iterable[TicketEvent], ticket: Ticket, attachment_url:
             files = "".join(
                 f'<li><a href="{_text(reverse(attachment_url, args=[ticket.identifier, file.pk]))}" download>'
                 f"{_text(file.name)} ({_text(filesizeformat(file.size))})</a></li>"
-                for file in event.attachments.all()
+                for file in getattr(event, "files", ())
             )
             parts.append(f'<ul class="attachments">{files}</ul>')
         parts.append("</li>")
