@@ -20,7 +20,7 @@ def markdown_filter(text: str) -> SafeString:
 def _language_options(current: str) -> SafeString:
     options = (
         f'<option value="{escape(code)}" lang="{escape(code)}"{" selected" if code == current else ""}>'
-        f"{escape(translation.gettext(name))}</option>"
+        f"{escape(str(name))}</option>"
         for code, name in settings.LANGUAGES
     )
     return mark_safe("".join(options))  # noqa: S308 - every value is escaped just above
