@@ -1064,6 +1064,7 @@ def run(args: argparse.Namespace, var_dir: Path, env: dict[str, str]) -> dict[st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global PG_NAME  # read by prepare_environment and the loader, as bench/search.py sets it for its own database
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -1076,7 +1077,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--pg-name", default=PG_NAME, help="the PostgreSQL database to make and drop")
     args = parser.parse_args(argv)
-    global PG_NAME  # read by prepare_environment and the loader, as bench/search.py sets it for its own database
     PG_NAME = args.pg_name
     var_dir = Path(tempfile.mkdtemp(prefix="tuki-bench-"))
     env = prepare_environment(args.database, var_dir)
