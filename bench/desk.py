@@ -2,10 +2,10 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/desk.py [--requests 1000000] [--database sqlite|postgres]
+    .venv/bin/python bench/desk.py [--requests 1000000] [--database sqlite|postgres] [--pg-name tuki_bench]
 
 Prints one JSON object on stdout (progress goes to stderr). The run uses a database of its own: a fresh
-SQLite file in a temporary directory, or a fresh PostgreSQL database ``tuki_bench`` on
+SQLite file in a temporary directory, or a fresh PostgreSQL database (``--pg-name``, ``tuki_bench`` by default) on
 postgres://postgres@127.0.0.1:5432 (dropped before and after). It
 
 1. migrates, then makes 4 staff (3 agents, 1 manager), 2 service-hours calendars, 200 customers with
@@ -1064,6 +1064,7 @@ def run(args: argparse.Namespace, var_dir: Path, env: dict[str, str]) -> dict[st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global PG_NAME  # read by prepare_environment and the loader, as bench/search.py sets it for its own database
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -1074,7 +1075,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--settle", type=float, default=70, help="seconds the job worker runs at least (one periodic tick and more)"
     )
+    parser.add_argument("--pg-name", default=PG_NAME, help="the PostgreSQL database to make and drop")
     args = parser.parse_args(argv)
+    PG_NAME = args.pg_name
     var_dir = Path(tempfile.mkdtemp(prefix="tuki-bench-"))
     env = prepare_environment(args.database, var_dir)
     cleanup: list[Callable[[], None]] = []

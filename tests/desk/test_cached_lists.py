@@ -6,7 +6,7 @@ from django.contrib.auth.models import update_last_login
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tuki.accounts.selectors import staff_choices
+from tuki.accounts.selectors import customer_choices, staff_choices
 from tuki.accounts.services import staff_create
 from tuki.environments.models import Environment
 from tuki.environments.selectors import environment_choices
@@ -46,3 +46,19 @@ def test_a_customers_environments_follow_every_change(org_a: Any, org_b: Any) ->
     assert not queries.captured_queries
     production.delete()
     assert environment_choices(org_a.pk) == []
+
+
+def test_the_customer_list_follows_every_change(org_a: Any, org_b: Any) -> None:
+    assert [(org_a.pk, org_a.name), (org_b.pk, org_b.name)] == [
+        pair for pair in customer_choices() if pair[0] in (org_a.pk, org_b.pk)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        customer_choices()
+    assert not queries.captured_queries
+    org_b.name = "Aaa Oy"
+    org_b.save()
+    assert customer_choices()[0] == (org_b.pk, "Aaa Oy")
+    org_b.is_active = False
+    org_b.save()
+    assert org_b.pk not in dict(customer_choices())
+    assert (org_b.pk, "Aaa Oy") in customer_choices(active_only=False)

@@ -19,9 +19,10 @@ from tuki.tickets.services import ticket_assign, ticket_create, ticket_note, tic
 
 # Ceilings as well as constancy: each query costs about a millisecond of the page's time (bench/desk.py).
 # Two of them are the login: the user, and the device that verified the session (django-otp). The count of
-# quarantined mail in the navigation, and whether an agent without a verified session has a device that should
-# have, are kept per process (tuki.core.versioned) and cost no query.
-QUEUE_PAGE_QUERIES = 5
+# quarantined mail in the navigation, whether an agent without a verified session has a device that should
+# have, and the customers and environments the queue's filters offer are kept per process (tuki.core.versioned)
+# and cost no query.
+QUEUE_PAGE_QUERIES = 3
 # 5, and one more when any event carries files, as here; and one for the request's minutes by kind. A request with
 # an estimate costs one more (its estimate, with who proposed and decided it), and so does an agent who has timers
 # (the one on this request, and the one running elsewhere that starting here would pause): ESTIMATE_AND_TIMER_QUERIES.

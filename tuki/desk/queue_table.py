@@ -13,11 +13,11 @@ from html import escape
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tuki.agreements.models import Priority
+from tuki.core.dates import datetime_formatter
 from tuki.tickets.models import State
 
 _SLOT = "__identifier__"
@@ -33,6 +33,7 @@ def queue_rows(rows: Iterable[Mapping[str, Any]], snippets: Mapping[int, SafeStr
     states = {value: escape(str(label)) for value, label in State.choices}
     priorities = {value: escape(str(label)) for value, label in Priority.choices}
     # Said in words, not only by weight or colour: the customer wrote and no agent has read it yet.
+    short_datetime = datetime_formatter("SHORT_DATETIME_FORMAT")
     unread = f'<span class="unread-badge">{escape(_("New message"))}</span> '
     parts = []
     for row in rows:
@@ -42,7 +43,7 @@ def queue_rows(rows: Iterable[Mapping[str, Any]], snippets: Mapping[int, SafeStr
         assignee = escape(ticket.assignee.full_name) if ticket.assignee else "–"
         sla = row["sla"]
         badge = f'<span class="sla-badge sla-{escape(sla)}">{escape(str(row["sla_label"]))}</span>' if sla else ""
-        due = formats.date_format(timezone.localtime(row["due"]), "SHORT_DATETIME_FORMAT") if row["due"] else ""
+        due = short_datetime(row["due"]) if row["due"] else ""
         marked = ticket.unread_message_at is not None
         parts.append(
             ('<tr class="unread">' if marked else "<tr>")

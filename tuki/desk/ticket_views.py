@@ -20,7 +20,7 @@ from tuki.core.options import select_options
 from tuki.core.permissions import staff_required
 from tuki.core.scoping import visible_to
 from tuki.desk.ticket_forms import KEEP, STEPS, TicketForm
-from tuki.desk.timer_views import timer_entry_form
+from tuki.desk.timer_views import timer_entry_form, timer_start_fields
 from tuki.environments.selectors import environment_choices
 from tuki.handbook.selectors import ticket_handbook
 from tuki.sla.presentation import ticket_clocks
@@ -29,7 +29,6 @@ from tuki.tickets.lifecycle import STAFF, TRANSITIONS
 from tuki.tickets.models import EventKind, Kind, State
 from tuki.tickets.selectors import ticket_for_action, ticket_get, ticket_history
 from tuki.tickets.services import ticket_mark_read
-from tuki.timesheets.forms import TimerStartForm
 from tuki.timesheets.models import WorkKind
 from tuki.timesheets.selectors import agent_timers, request_time
 from tuki.timesheets.terms import allowed_kinds
@@ -46,6 +45,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         visible_to(user, Contact)
         .filter(organisation_id=ticket.organisation_id)
         .select_related("user")
+        .only("user__full_name", "user__is_active", "organisation_id", "deactivated_at")  # what the page shows
         .annotate(in_cc=Exists(ticket.cc_contacts.filter(pk=OuterRef("pk"))))
         .order_by("user__full_name")
     )
@@ -82,7 +82,7 @@ def ticket_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "time": request_time(user, ticket),
         "timer": timer,
         "timer_elsewhere": next((each for each in timers if each != timer and each.state == "running"), None),
-        "timer_start_form": TimerStartForm(kinds=kinds, prefix="start") if timer is None else None,
+        "timer_start_fields": timer_start_fields(kinds) if timer is None else None,
         "timer_form": timer_entry_form(timer) if timer is not None and timer.state == "stopped" else None,
     }
     return render(request, "desk/ticket.html", context)

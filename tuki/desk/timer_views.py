@@ -3,14 +3,18 @@ request, and the stopped time confirmed as a time entry (prefilled, editable) or
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +37,20 @@ from tuki.timesheets.services import (
 )
 from tuki.timesheets.templatetags.timesheets import hours_minutes
 from tuki.timesheets.terms import allowed_kinds
+
+
+def timer_start_fields(kinds: list[str] | None) -> SafeString:
+    """The fields of the request page's "start the timer" form, as HTML: the same for every request whose agreement
+    allows the same kinds of work, so each process renders them once per language and set of kinds (a form's
+    fields through the widget templates cost more than the rest of the timer's card)."""
+    return _start_fields(get_language() or "", tuple(kinds) if kinds is not None else None)
+
+
+@lru_cache(maxsize=64)
+def _start_fields(language: str, kinds: tuple[str, ...] | None) -> SafeString:
+    form = TimerStartForm(kinds=list(kinds) if kinds is not None else None, prefix="start")
+    html = "".join(render_to_string("includes/field.html", {"field": form[name]}) for name in ("kind", "description"))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
 
 
 def timer_entry_form(timer: Timer, data: Any = None) -> TimeEntryForm:

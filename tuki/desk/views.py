@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from tuki.accounts.auth import acting_user
 from tuki.accounts.forms import settings_of
-from tuki.accounts.models import Organisation, User
-from tuki.accounts.selectors import staff_choices
+from tuki.accounts.models import Organisation
+from tuki.accounts.selectors import customer_choices, staff_choices
 from tuki.accounts.services import user_update_preferences
 from tuki.agreements.models import Priority
 from tuki.core.forms import add_refusal, perform
@@ -29,8 +29,7 @@ from tuki.core.redirects import safe_next
 from tuki.core.scoping import visible_to
 from tuki.desk.forms import BulkForm, PreferencesForm, QueueFilterForm
 from tuki.desk.queue_table import queue_rows
-from tuki.environments.models import Environment
-from tuki.environments.selectors import environment_choices
+from tuki.environments.selectors import environment_choices, environment_choices_by_customer
 from tuki.reports.comparison import month_so_far, overall
 from tuki.reports.selectors import open_failures
 from tuki.sla.explain import STATE_LABELS
@@ -65,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "queues": [(key, label, counts.get(key)) for key, label in QUEUES.items()],
         "queue_query": urlencode(kept),
         "page_query": urlencode({**kept, "queue": params["queue"]}),
-        "options": _filter_options(user, params, staff),
+        "options": _filter_options(params, staff),
         "bulk_options": {"assignee": select_options(staff), "state": select_options(State.choices)},
         "filtered": any(params[key] for key in QUERY_KEYS if key not in ("queue", "sort")),
     }
@@ -77,12 +76,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/home.html", context)
 
 
-def _filter_options(user: User, params: dict[str, str], staff: list[tuple[int, str]]) -> dict[str, SafeString]:
+def _filter_options(params: dict[str, str], staff: list[tuple[int, str]]) -> dict[str, SafeString]:
     """The filters' options, the chosen ones selected."""
-    organisations = visible_to(user, Organisation).filter(is_active=True).values_list("pk", "name")
+    # The supplier's staff see every customer and environment: the lists are kept per process, not read each time.
+    organisations = customer_choices()
+    by_customer = environment_choices_by_customer()
     environments = [
         (pk, f"{organisation}: {name}")
-        for pk, name, organisation in visible_to(user, Environment).values_list("pk", "name", "organisation__name")
+        for organisation_id, organisation in customer_choices(active_only=False)
+        for pk, name in by_customer.get(organisation_id, ())
     ]
     assignees = [("none", _("Nobody")), *staff]
     lists: dict[str, Any] = {

@@ -6,11 +6,12 @@ Everything is shown in the calendar's time zone (the agreement's), in the active
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tuki.core.durations import format_minutes
 from tuki.sla.calendar import ExplainStep
@@ -36,15 +37,39 @@ def format_moment(moment: datetime, zone: tzinfo) -> str:
     return f"{formats.date_format(local, 'D')} {formats.date_format(local, 'SHORT_DATETIME_FORMAT')}"
 
 
-def _day(step: ExplainStep) -> str:
-    first = formats.date_format(step.day, "D") + " " + formats.date_format(step.day, "SHORT_DATE_FORMAT")
+@lru_cache(maxsize=4096)
+def _calendar_text(value: date | time, language: str) -> str:
+    """A day ("Fri 6.12.2026") or a time of day ("8.00") in ``language``'s format.
+
+    An explanation names the same days and service hours request after request, and formatting is most of its
+    cost: each process formats each once per language (days and times carry no zone, so the text depends on
+    nothing else).
+    """
+    if isinstance(value, date):
+        return formats.date_format(value, "D") + " " + formats.date_format(value, "SHORT_DATE_FORMAT")
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def _day(step: ExplainStep, language: str) -> str:
+    first = _calendar_text(step.day, language)
     if step.last_day and step.last_day != step.day:
-        last = formats.date_format(step.last_day, "D") + " " + formats.date_format(step.last_day, "SHORT_DATE_FORMAT")
-        return f"{first} – {last}"
+        return f"{first} – {_calendar_text(step.last_day, language)}"
     return first
 
 
+# What a day of the calendar was, by its kind (a holiday with its name is said apart).
+_DAY_KINDS = {
+    "weekend": gettext_lazy("No service hours on this weekday"),
+    "holiday": gettext_lazy("Public holiday"),
+    "exception_closed": gettext_lazy("Closed (exception day)"),
+    "closed": gettext_lazy("Outside service hours"),
+    "exception_hours": gettext_lazy("Exceptional service hours"),
+    "counted": gettext_lazy("Service hours"),
+}
+
+
 def explain_lines(started_at: datetime, steps: list[ExplainStep | PauseStep], zone: tzinfo) -> list[Line]:
+    language = get_language() or ""
     lines = [Line(format_moment(started_at, zone), _("Received"))]
     for step in steps:
         if isinstance(step, PauseStep):
@@ -54,26 +79,22 @@ def explain_lines(started_at: datetime, steps: list[ExplainStep | PauseStep], zo
                 what = _("Resolved")
             lines.append(Line(f"{format_moment(step.started_at, zone)} – {end}", what + " · " + _("clock paused")))
             continue
-        what = {
-            "weekend": _("No service hours on this weekday"),
-            "holiday": _("Public holiday: %(name)s") % {"name": step.label} if step.label else _("Public holiday"),
-            "exception_closed": _("Closed (exception day)"),
-            "closed": _("Outside service hours"),
-            "exception_hours": _("Exceptional service hours"),
-            "counted": _("Service hours"),
-        }[step.kind]
+        if step.kind == "holiday" and step.label:
+            what = _("Public holiday: %(name)s") % {"name": step.label}
+        else:
+            what = str(_DAY_KINDS[step.kind])
         counted = ""
         if step.business:
             spans = ", ".join(
-                f"{formats.time_format(start.astimezone(zone), 'TIME_FORMAT')}–"
-                f"{formats.time_format(end.astimezone(zone), 'TIME_FORMAT')}"
+                f"{_calendar_text(start.astimezone(zone).time(), language)}–"
+                f"{_calendar_text(end.astimezone(zone).time(), language)}"
                 for start, end in step.intervals
             )
             counted = _("%(duration)s counted (%(spans)s)") % {
                 "duration": format_duration(step.business),
                 "spans": spans,
             }
-        lines.append(Line(_day(step), what, counted))
+        lines.append(Line(_day(step, language), what, counted))
     return lines
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
 from tuki.accounts.models import User
@@ -34,25 +34,37 @@ def ticket_for_action(user: User, identifier: str) -> Ticket:
 
 
 def _visible_ticket(user: User, identifier: str, queryset: QuerySet[Ticket]) -> Ticket:
-    scoped = visible_to(user, queryset)
-    ticket = get_visible_or_404(user, scoped, pk=ticket_pk_from_identifier(identifier))
+    # get_visible_or_404 scopes the queryset itself: scoping it here too repeated a contact's conditions.
+    ticket = get_visible_or_404(user, queryset, pk=ticket_pk_from_identifier(identifier))
     if ticket.agreement_id is not None:
         ticket.agreement = agreement_get(ticket.agreement_id)
     return ticket
 
 
-def ticket_history(user: User, ticket: Ticket) -> list[TicketEvent]:
-    """The request's events that ``user`` may see, oldest first; ``has_files`` tells which carry attachments.
+_EVENT_FIELDS = [field.attname for field in TicketEvent._meta.concrete_fields]
 
-    Most events carry no file, so attachments are read (into ``event.attachments.all``) only for those that do.
+
+def ticket_history(user: User, ticket: Ticket) -> list[TicketEvent]:
+    """The request's events that ``user`` may see, oldest first; ``has_files`` tells which carry attachments, and
+    ``files`` lists them (by upload).
+
+    Most events carry no file, so attachments are read only for those that do, in one plain query (the prefetch
+    machinery cost more than the query itself). Of the actors only the names are read: the history shows no more.
     """
     events: list[TicketEvent] = list(
         visible_to(user, TicketEvent)
         .filter(ticket=ticket)
         .select_related("actor")
+        .only(*_EVENT_FIELDS, "actor__full_name")
         .annotate(has_files=Exists(Attachment.objects.filter(event=OuterRef("pk"))))
     )
-    prefetch_related_objects([event for event in events if getattr(event, "has_files", False)], "attachments")
+    with_files = {event.pk: event for event in events if getattr(event, "has_files", False)}
+    for event in events:
+        event.files = []  # type: ignore[attr-defined]
+    if with_files:
+        for attachment in Attachment.objects.filter(event_id__in=with_files).order_by("created_at", "pk"):
+            attachment.event = with_files[attachment.event_id]
+            with_files[attachment.event_id].files.append(attachment)  # type: ignore[attr-defined]
     return events
 
 

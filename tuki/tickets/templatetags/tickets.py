@@ -1,8 +1,10 @@
-"""Template filters of support requests."""
+"""Template tags and filters of support requests."""
 
 from django import template
+from django.utils.safestring import SafeString
 
-from tuki.tickets.models import State
+from tuki.tickets import timeline as timeline_module
+from tuki.tickets.models import Ticket, TicketEvent
 
 register = template.Library()
 
@@ -10,7 +12,10 @@ register = template.Library()
 @register.filter(name="state_label")
 def state_label(value: str) -> str:
     """The readable name of a lifecycle state stored in an event (e.g. "in_progress" -> "In progress")."""
-    try:
-        return str(State(value).label)
-    except ValueError:  # a state that no longer exists, in an old event
-        return value
+    return timeline_module.state_label(value)
+
+
+@register.simple_tag
+def timeline(events: list[TicketEvent], ticket: Ticket, attachment_url: str) -> SafeString:
+    """A request's history (:func:`tuki.tickets.timeline.timeline_html`)."""
+    return timeline_module.timeline_html(events, ticket, attachment_url)
