@@ -7,6 +7,7 @@ variable is read through :class:`tuki.core.env.Env`, so a wrong value stops star
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -105,9 +106,13 @@ INSTALLED_APPS = [
     "tuki.portal",
     "tuki.desk",
     "tuki.demo",
+    "tuki.ops",
 ]
 
 MIDDLEWARE = [
+    # First: every later line, error page and redirect carries the request id; latency counts the whole stack.
+    "tuki.core.request_id.RequestIdMiddleware",
+    "tuki.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -367,11 +372,36 @@ if TUKI_MAIL_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", TUKI_MAIL_AUTH
 # and so is plain http. For a customer's desk inside the supplier's own network; leave empty otherwise.
 TUKI_WEBHOOK_ALLOWED_HOSTS = env.get_list("TUKI_WEBHOOK_ALLOWED_HOSTS")
 
+# /metrics (tuki.ops.metrics) answers only these networks (comma-separated addresses or CIDR ranges, as
+# tuki.core.client_address reads the client), or a request with "Authorization: Bearer <TUKI_METRICS_TOKEN>".
+TUKI_METRICS_ALLOWED_ADDRESSES = env.get_list("TUKI_METRICS_ALLOWED_ADDRESSES")
+for _network in TUKI_METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TUKI_METRICS_ALLOWED_ADDRESSES must list addresses or networks; got {_network!r}."
+        ) from None
+TUKI_METRICS_TOKEN = env.secret("TUKI_METRICS_TOKEN")
+if TUKI_METRICS_TOKEN and len(TUKI_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("TUKI_METRICS_TOKEN must be at least 32 characters long.")
+
+# Logs: one JSON object a line in production (for a log shipper), readable text in development; both name the
+# request or job each line belongs to (tuki.core.request_id).
+TUKI_LOG_FORMAT = env.get_str("TUKI_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if TUKI_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"TUKI_LOG_FORMAT must be 'json' or 'plain'; got {TUKI_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "tuki.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "tuki.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": TUKI_LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

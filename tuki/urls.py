@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tuki.core.health import healthz
+from tuki.core.health import healthz, readyz
 from tuki.core.icons import favicon
+from tuki.ops.metrics import metrics
 
 urlpatterns = [
     path("", include("tuki.portal.urls")),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
 ]
