@@ -294,8 +294,47 @@ STATIC_ROOT = VAR_DIR / "static"
 TUKI_ATTACHMENT_MAX_BYTES = env.get_int("TUKI_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
+# Attachments, raw inbound mail and every other stored file go to an S3-compatible bucket when TUKI_S3_BUCKET is
+# set (several hosts share it), to MEDIA_ROOT otherwise (one host). Half a configuration stops start-up.
+_S3_VARIABLES = ("TUKI_S3_BUCKET", "TUKI_S3_ENDPOINT_URL", "TUKI_S3_REGION", "TUKI_S3_ACCESS_KEY_ID")
+_S3_VARIABLES += ("TUKI_S3_SECRET_ACCESS_KEY", "TUKI_S3_SECRET_ACCESS_KEY_FILE", "TUKI_S3_PREFIX")
+_S3_VARIABLES += ("TUKI_S3_ADDRESSING_STYLE",)
+TUKI_S3_BUCKET = env.get_str("TUKI_S3_BUCKET")
+_s3_key_id = env.get_str("TUKI_S3_ACCESS_KEY_ID")
+_s3_secret = env.secret("TUKI_S3_SECRET_ACCESS_KEY")
+if not TUKI_S3_BUCKET and any(env.get_str(name) for name in _S3_VARIABLES):
+    _set = ", ".join(name for name in _S3_VARIABLES if env.get_str(name))
+    raise ImproperlyConfigured(f"TUKI_S3_BUCKET is required when other TUKI_S3_ settings are set ({_set}).")
+if bool(_s3_key_id) != bool(_s3_secret):
+    raise ImproperlyConfigured(
+        "Set both TUKI_S3_ACCESS_KEY_ID and TUKI_S3_SECRET_ACCESS_KEY (or _FILE), or neither (the instance's role)."
+    )
+TUKI_S3_ADDRESSING_STYLE = env.get_str("TUKI_S3_ADDRESSING_STYLE", "path")
+if TUKI_S3_ADDRESSING_STYLE not in {"path", "virtual", "auto"}:
+    raise ImproperlyConfigured(
+        f"TUKI_S3_ADDRESSING_STYLE must be path, virtual or auto; got {TUKI_S3_ADDRESSING_STYLE!r}."
+    )
+_default_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if TUKI_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TUKI_S3_BUCKET,
+            "endpoint_url": env.url("TUKI_S3_ENDPOINT_URL") if env.get_str("TUKI_S3_ENDPOINT_URL") else None,
+            "region_name": env.get_str("TUKI_S3_REGION") or None,
+            "access_key": _s3_key_id or None,
+            "secret_key": _s3_secret or None,
+            "location": env.get_str("TUKI_S3_PREFIX").strip("/"),
+            # Never replace a stored file by another of the same name; files are private and served by Tuki
+            # (through the viewer's scope, logged), never by a link to the bucket.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "addressing_style": TUKI_S3_ADDRESSING_STYLE,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
