@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-import redis
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -50,6 +49,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _redis_ok() -> bool:
+    import redis  # here only: without REDIS_URL the client is kept out of the process (tuki.core.footprint)
+
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
         try:
