@@ -153,7 +153,11 @@ TEMPLATES = [
 # Databases: SQLite under var/ unless DATABASE_URL says otherwise.
 _database_url = env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuki.sqlite3'}"
 try:
-    _database = dj_database_url.parse(_database_url, conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60))
+    # A kept connection is checked before each request reuses it: after a database restart the first request of
+    # every thread would otherwise fail on its dead connection.
+    _database = dj_database_url.parse(
+        _database_url, conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Tuki understands: {exc}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
