@@ -172,17 +172,20 @@ start() {
 
 stop() {
   local file name pid
-  [ -s "$(pidfile nginx)" ] && nginx -c "$run/nginx/nginx.conf" -s quit 2>/dev/null || true
   for file in "$run"/pids/*.pid; do
     [ -e "$file" ] || continue
-    name=$(basename "$file" .pid) pid=$(cat "$file")
-    [ "$name" = nginx ] && { rm -f "$file"; continue; }
+    name=$(basename "$file" .pid)
+    pid=$(cat "$file" 2>/dev/null) || continue
     # Huey finishes the jobs in hand on SIGINT (as systemd's KillSignal); gunicorn drains on SIGTERM.
-    case $name in worker-*) kill -INT "$pid" 2>/dev/null || true ;; *) kill -TERM "$pid" 2>/dev/null || true ;; esac
+    # nginx finishes the requests in hand on SIGQUIT.
+    case $name in
+      worker-*) kill -INT "$pid" 2>/dev/null || true ;;
+      nginx) kill -QUIT "$pid" 2>/dev/null || true ;;
+      *) kill -TERM "$pid" 2>/dev/null || true ;;
+    esac
   done
   for file in "$run"/pids/*.pid; do
-    [ -e "$file" ] || continue
-    pid=$(cat "$file")
+    pid=$(cat "$file" 2>/dev/null) || continue  # nginx removes its own on the way out
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
     rm -f "$file"
