@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.production
 
 
 @pytest.fixture(scope="module")
-def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if not shutil.which("nginx"):
         pytest.skip("Debian's nginx is not installed (make production-deps)")
     database = os.environ.get("TUKI_SMOKE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tuki_production")
@@ -51,7 +52,7 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         assert started.returncode == 0, started.stdout + started.stderr
         url = re.search(r"Tuki is running at (\S+)/ ", started.stdout)
         assert url, started.stdout
-        yield {"url": url[1], "run": str(run), "cert": str(run / "tls" / "cert.pem")}
+        yield {"url": url[1], "run": str(run), "cert": str(run / "tls" / "cert.pem"), "bash": bash, "env": environ}
     finally:
         subprocess.run([bash, str(SCRIPT), "stop"], cwd=ROOT, env=environ, timeout=120, check=False)  # noqa: S603
 
@@ -62,7 +63,7 @@ def _token(page: str) -> str:
     return match[1]
 
 
-def test_a_contact_files_a_request_through_nginx_and_the_worker_mails_it(layout: dict[str, str]) -> None:
+def test_a_contact_files_a_request_through_nginx_and_the_worker_mails_it(layout: dict[str, Any]) -> None:
     url, run = layout["url"], Path(layout["run"])
     web = requests.Session()
     web.verify = layout["cert"]  # the layout's own certificate, checked like any other
@@ -124,3 +125,24 @@ def test_a_contact_files_a_request_through_nginx_and_the_worker_mails_it(layout:
     assert metrics.status_code == 200
     assert 'tuki_request_duration_seconds_count{method="POST",status="3xx",view="portal:new_request"}' in metrics.text
     assert "tuki_queue_length" in metrics.text
+
+
+def test_a_backup_restores_with_every_row_and_file(layout: dict[str, Any]) -> None:
+    """docs/deploy.md's restore, done: dump and download, drop the database and empty the bucket, restore, count."""
+    checked = subprocess.run(  # noqa: S603 - our own script
+        [layout["bash"], str(SCRIPT), "restore-check"],
+        cwd=ROOT, env=layout["env"], capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    counts = re.search(
+        r"restored: requests, attachments, events, stored files = (\d+) (\d+) (\d+) files (\d+)", checked.stdout
+    )
+    assert counts, checked.stdout
+    requests_, attachments, events, files = map(int, counts.groups())
+    assert requests_ >= 1 and attachments >= 1 and events >= 1 and files >= 1  # the request filed above among them
+    web = requests.Session()
+    web.verify, web.trust_env = layout["cert"], False
+    deadline = time.monotonic() + 30
+    while web.get(f"{layout['url']}/readyz", timeout=30).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)  # the web instances reconnect to the restored database by themselves
+    assert web.get(f"{layout['url']}/readyz", timeout=30).json()["status"] == "ok"
