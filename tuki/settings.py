@@ -300,9 +300,16 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
 # Attachments, raw inbound mail and every other stored file go to an S3-compatible bucket when TUKI_S3_BUCKET is
 # set (several hosts share it), to MEDIA_ROOT otherwise (one host). Half a configuration stops start-up.
-_S3_VARIABLES = ("TUKI_S3_BUCKET", "TUKI_S3_ENDPOINT_URL", "TUKI_S3_REGION", "TUKI_S3_ACCESS_KEY_ID")
-_S3_VARIABLES += ("TUKI_S3_SECRET_ACCESS_KEY", "TUKI_S3_SECRET_ACCESS_KEY_FILE", "TUKI_S3_PREFIX")
-_S3_VARIABLES += ("TUKI_S3_ADDRESSING_STYLE",)
+_S3_VARIABLES = [
+    "TUKI_S3_BUCKET",
+    "TUKI_S3_ENDPOINT_URL",
+    "TUKI_S3_REGION",
+    "TUKI_S3_ACCESS_KEY_ID",
+    "TUKI_S3_SECRET_ACCESS_KEY",
+    "TUKI_S3_SECRET_ACCESS_KEY_FILE",
+    "TUKI_S3_PREFIX",
+    "TUKI_S3_ADDRESSING_STYLE",
+]
 TUKI_S3_BUCKET = env.get_str("TUKI_S3_BUCKET")
 _s3_key_id = env.get_str("TUKI_S3_ACCESS_KEY_ID")
 _s3_secret = env.secret("TUKI_S3_SECRET_ACCESS_KEY")
