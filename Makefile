@@ -11,7 +11,7 @@ PORT ?= 8000
 run: install
 	@bash scripts/run.sh $(PORT)
 
-test: install-dev browser-deps mail-deps
+test: install-dev browser-deps mail-deps production-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -68,7 +68,7 @@ browser-deps:
 mail-deps:
 	@bash scripts/system_deps.sh dovecot-imapd
 
-# The production layout: Debian's nginx in front, openssl for its certificate, envsubst for its site file, the
+# The production layout (and its smoke test in `make test`): Debian's nginx in front, openssl for its certificate, envsubst for its site file, the
 # PostgreSQL client tools for migrations' checks and backups (pg_dump, pg_restore), curl for its readiness checks.
 production-deps:
 	@bash scripts/system_deps.sh nginx openssl gettext-base postgresql-client curl

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,12 +35,17 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     database = os.environ.get("TUKI_SMOKE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tuki_production")
     if subprocess.run(["pg_isready", "-q", "-d", database], check=False).returncode != 0:  # noqa: S603, S607
         pytest.skip(f"PostgreSQL does not answer at {database}")
+    redis_url = os.environ.get("TUKI_SMOKE_REDIS_URL", "redis://127.0.0.1:6379/7")
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis does not answer at {redis_url}")
     run = tmp_path_factory.mktemp("production")
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TUKI_", "DJANGO_", "PROMETHEUS_"))}
     environ |= {
         "TUKI_RUN_DIR": str(run),
         "DATABASE_URL": database,
-        "REDIS_URL": os.environ.get("TUKI_SMOKE_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        "REDIS_URL": redis_url,
     }
     for name in ("TUKI_HTTPS_PORT", "TUKI_HTTP_PORT", "TUKI_WEB_PORTS", "TUKI_S3_PORT"):
         if name in os.environ:
