@@ -6,12 +6,12 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy install install-dev system-deps browser-deps mail-deps messages lock clean
+.PHONY: run test lint check-deploy production-demo install install-dev system-deps browser-deps mail-deps production-deps messages lock clean
 
 run: install
 	@bash scripts/run.sh $(PORT)
 
-test: install-dev browser-deps mail-deps
+test: install-dev browser-deps mail-deps production-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -22,6 +22,11 @@ lint: install-dev
 
 check-deploy: install
 	@bash scripts/check_deploy.sh
+
+# The production layout on this machine (docs/deploy.md): nginx with TLS, two web servers, two workers, PostgreSQL,
+# Redis and an S3-compatible server. Ctrl-C stops it all.
+production-demo: install-dev production-deps
+	@bash scripts/production_demo.sh
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +71,11 @@ browser-deps:
 # The mail tests run a real IMAP server: Debian's Dovecot, started by the tests on a free port of their own.
 mail-deps:
 	@bash scripts/system_deps.sh dovecot-imapd
+
+# The production layout (and its smoke test in `make test`): Debian's nginx in front, openssl for its certificate, envsubst for its site file, the
+# PostgreSQL client tools for migrations' checks and backups (pg_dump, pg_restore), curl for its readiness checks.
+production-deps:
+	@bash scripts/system_deps.sh nginx openssl gettext-base postgresql-client curl
 
 messages: install-dev
 	cd tuki && ../$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete --no-location

@@ -15,7 +15,7 @@ from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.accounts.services import business_unit_create, contact_create, organisation_create, staff_create
 
 # The real-browser fixtures (one Chromium for the whole run), for tests in any folder.
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.object_storage"]
 
 PASSWORD = "correct-horse-battery-staple"
 

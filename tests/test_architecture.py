@@ -24,7 +24,7 @@ PACKAGE = ROOT / "tuki"
 # of a lower layer, never a unit of its own layer (those are independent of each other) or of a higher one.
 LAYERS: list[list[str]] = [
     ["tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings"],
-    ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api"],
+    ["tuki.desk", "tuki.portal", "tuki.demo", "tuki.api", "tuki.ops"],
     ["tuki.mail", "tuki.webhooks"],
     # What the webhooks announce (a subscription turned off), for the mail channel beside them to tell its owner.
     ["tuki.webhooks.signals"],
@@ -47,7 +47,7 @@ LAYERS: list[list[str]] = [
     ["tuki.core", "tuki.search", "tuki"],
 ]
 FACES = {"tuki.urls", "tuki.wsgi", "tuki.asgi", "tuki.settings", "tuki.desk", "tuki.portal", "tuki.demo"}
-FACES |= {"tuki.api", "tuki.mail"}
+FACES |= {"tuki.api", "tuki.mail", "tuki.ops"}
 ENGINES = {"tuki.sla.calendar", "tuki.sla.clock", "tuki.timesheets.ledger", "tuki.timesheets.stopwatch"}
 
 # Inside a domain package, by the module's name: lower numbers may import higher ones, not the reverse.

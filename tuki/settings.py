@@ -7,6 +7,7 @@ variable is read through :class:`tuki.core.env.Env`, so a wrong value stops star
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -115,9 +116,13 @@ INSTALLED_APPS = [
     "tuki.portal",
     "tuki.desk",
     "tuki.demo",
+    "tuki.ops",
 ]
 
 MIDDLEWARE = [
+    # First: every later line, error page and redirect carries the request id; latency counts the whole stack.
+    "tuki.core.request_id.RequestIdMiddleware",
+    "tuki.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,7 +163,11 @@ TEMPLATES = [
 # Databases: SQLite under var/ unless DATABASE_URL says otherwise.
 _database_url = env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuki.sqlite3'}"
 try:
-    _database = dj_database_url.parse(_database_url, conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60))
+    # A kept connection is checked before each request reuses it: after a database restart the first request of
+    # every thread would otherwise fail on its dead connection.
+    _database = dj_database_url.parse(
+        _database_url, conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Tuki understands: {exc}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
@@ -306,8 +315,54 @@ TUKI_API_MAX_UPLOAD_BYTES = 5 * TUKI_ATTACHMENT_MAX_BYTES + 1024 * 1024
 # An error report (a 500's mail to ADMINS) leaves out the Authorization header as it leaves out cookies.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "tuki.core.reporting.SecretsHidingFilter"
 MEDIA_ROOT = Path(env.get_str("TUKI_MEDIA_ROOT") or VAR_DIR / "media")
+# Attachments, raw inbound mail and every other stored file go to an S3-compatible bucket when TUKI_S3_BUCKET is
+# set (several hosts share it), to MEDIA_ROOT otherwise (one host). Half a configuration stops start-up.
+_S3_VARIABLES = [
+    "TUKI_S3_BUCKET",
+    "TUKI_S3_ENDPOINT_URL",
+    "TUKI_S3_REGION",
+    "TUKI_S3_ACCESS_KEY_ID",
+    "TUKI_S3_SECRET_ACCESS_KEY",
+    "TUKI_S3_SECRET_ACCESS_KEY_FILE",
+    "TUKI_S3_PREFIX",
+    "TUKI_S3_ADDRESSING_STYLE",
+]
+TUKI_S3_BUCKET = env.get_str("TUKI_S3_BUCKET")
+_s3_key_id = env.get_str("TUKI_S3_ACCESS_KEY_ID")
+_s3_secret = env.secret("TUKI_S3_SECRET_ACCESS_KEY")
+if not TUKI_S3_BUCKET and any(env.get_str(name) for name in _S3_VARIABLES):
+    _set = ", ".join(name for name in _S3_VARIABLES if env.get_str(name))
+    raise ImproperlyConfigured(f"TUKI_S3_BUCKET is required when other TUKI_S3_ settings are set ({_set}).")
+if bool(_s3_key_id) != bool(_s3_secret):
+    raise ImproperlyConfigured(
+        "Set both TUKI_S3_ACCESS_KEY_ID and TUKI_S3_SECRET_ACCESS_KEY (or _FILE), or neither (the instance's role)."
+    )
+TUKI_S3_ADDRESSING_STYLE = env.get_str("TUKI_S3_ADDRESSING_STYLE", "path")
+if TUKI_S3_ADDRESSING_STYLE not in {"path", "virtual", "auto"}:
+    raise ImproperlyConfigured(
+        f"TUKI_S3_ADDRESSING_STYLE must be path, virtual or auto; got {TUKI_S3_ADDRESSING_STYLE!r}."
+    )
+_default_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if TUKI_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TUKI_S3_BUCKET,
+            "endpoint_url": env.url("TUKI_S3_ENDPOINT_URL") if env.get_str("TUKI_S3_ENDPOINT_URL") else None,
+            "region_name": env.get_str("TUKI_S3_REGION") or None,
+            "access_key": _s3_key_id or None,
+            "secret_key": _s3_secret or None,
+            "location": env.get_str("TUKI_S3_PREFIX").strip("/"),
+            # Never replace a stored file by another of the same name; files are private and served by Tuki
+            # (through the viewer's scope, logged), never by a link to the bucket.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "addressing_style": TUKI_S3_ADDRESSING_STYLE,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -384,11 +439,36 @@ if TUKI_MAIL_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", TUKI_MAIL_AUTH
 # and so is plain http. For a customer's desk inside the supplier's own network; leave empty otherwise.
 TUKI_WEBHOOK_ALLOWED_HOSTS = env.get_list("TUKI_WEBHOOK_ALLOWED_HOSTS")
 
+# /metrics (tuki.ops.metrics) answers only these networks (comma-separated addresses or CIDR ranges, as
+# tuki.core.client_address reads the client), or a request with "Authorization: Bearer <TUKI_METRICS_TOKEN>".
+TUKI_METRICS_ALLOWED_ADDRESSES = env.get_list("TUKI_METRICS_ALLOWED_ADDRESSES")
+for _network in TUKI_METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TUKI_METRICS_ALLOWED_ADDRESSES must list addresses or networks; got {_network!r}."
+        ) from None
+TUKI_METRICS_TOKEN = env.secret("TUKI_METRICS_TOKEN")
+if TUKI_METRICS_TOKEN and len(TUKI_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("TUKI_METRICS_TOKEN must be at least 32 characters long.")
+
+# Logs: one JSON object a line in production (for a log shipper), readable text in development; both name the
+# request or job each line belongs to (tuki.core.request_id).
+TUKI_LOG_FORMAT = env.get_str("TUKI_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if TUKI_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"TUKI_LOG_FORMAT must be 'json' or 'plain'; got {TUKI_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "tuki.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "tuki.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": TUKI_LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tuki.api.main import api
-from tuki.core.health import healthz
+from tuki.core.health import healthz, readyz
 from tuki.core.icons import favicon
+from tuki.ops.metrics import metrics
 
 urlpatterns = [
     path("", include("tuki.portal.urls")),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -87,6 +87,13 @@ def _start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]
         ({"TUKI_BEHIND_PROXY": "perhaps"}, "TUKI_BEHIND_PROXY"),
         ({"TUKI_TRUSTED_PROXIES": "0"}, "TUKI_TRUSTED_PROXIES"),
         ({"TUKI_LOGIN_ADDRESS_FAILURES": "0"}, "TUKI_LOGIN_ADDRESS_FAILURES"),
+        ({"TUKI_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}, "TUKI_S3_BUCKET"),
+        ({"TUKI_S3_BUCKET": "tuki", "TUKI_S3_ACCESS_KEY_ID": "key"}, "TUKI_S3_SECRET_ACCESS_KEY"),
+        ({"TUKI_S3_BUCKET": "tuki", "TUKI_S3_ENDPOINT_URL": "s3.example"}, "TUKI_S3_ENDPOINT_URL"),
+        ({"TUKI_S3_BUCKET": "tuki", "TUKI_S3_ADDRESSING_STYLE": "sideways"}, "TUKI_S3_ADDRESSING_STYLE"),
+        ({"TUKI_METRICS_ALLOWED_ADDRESSES": "10.0.0.0/8,prometheus"}, "TUKI_METRICS_ALLOWED_ADDRESSES"),
+        ({"TUKI_METRICS_TOKEN": "short"}, "TUKI_METRICS_TOKEN"),
+        ({"TUKI_LOG_FORMAT": "xml"}, "TUKI_LOG_FORMAT"),
     ],
 )
 def test_bad_settings_stop_start_up_naming_the_setting(tmp_path: Path, overrides: dict[str, str], named: str) -> None:

@@ -56,3 +56,36 @@ def test_unavailable_when_the_database_does_not_answer(tmp_path: Any) -> None:
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503"
     assert json.loads(body) == {"status": "unavailable", "database": "fail", "queue": "ok"}
+
+
+def test_ready_when_database_and_storage_answer(client: Client, db: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    expected = {"status": "ok", "database": "ok", "storage": "ok"}
+    if settings.REDIS_URL:
+        expected["redis"] = "ok"
+    assert response.json() == expected
+    assert not list(tmp_path.rglob("*.txt"))  # the probe file is gone again
+
+
+def test_not_ready_when_storage_cannot_be_written(client: Client, db: Any, settings: Any, tmp_path: Any) -> None:
+    readonly = tmp_path / "media"
+    readonly.mkdir(mode=0o500)
+    (readonly / "readyz").mkdir(mode=0o500)
+    settings.MEDIA_ROOT = str(readonly)
+    settings.REDIS_URL = ""
+    if os.geteuid() == 0:  # root writes anywhere: point the storage at a file instead of a folder
+        settings.MEDIA_ROOT = str(tmp_path / "a-file")
+        (tmp_path / "a-file").write_text("not a folder")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "storage": "fail"}
+
+
+def test_not_ready_when_redis_does_not_answer(client: Client, db: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "redis": "fail", "storage": "ok"}

@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.mail.dovecot import Dovecot
 from tests.mail.failures import drop_failure, fail_attachment_inserts
 from tests.mail.messages import PDF, mail
+from tests.workers import run_in_workers
+from tuki.core.claims import claim
+from tuki.core.models import JobClaim
 from tuki.mail.imap import MailboxConfig, poll_mailbox
 from tuki.mail.intake.entry import intake
-from tuki.mail.intake.tasks import poll_mailbox_job
+from tuki.mail.intake.tasks import POLL_CLAIM, poll_mailbox_job
 from tuki.mail.models import AnswerState, InboundMessage, InboundSource, InboundStatus
 from tuki.tickets.models import Ticket
 
@@ -280,3 +284,25 @@ def test_mail_settings_from_the_environment(tmp_path: Any) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["143", "s3cret", str(10 * 1024 * 1024)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_consumers_polling_take_each_message_once(
+    dovecot: Dovecot, anna: Any, agreement_a: Any, settings: Any
+) -> None:
+    settings.TUKI_MAIL_IMAP_HOST = dovecot.host
+    settings.TUKI_MAIL_IMAP_PORT = dovecot.port
+    settings.TUKI_MAIL_IMAP_USER = dovecot.user
+    settings.TUKI_MAIL_IMAP_PASSWORD = dovecot.password
+    settings.TUKI_MAIL_IMAP_SSL = False
+    deliver(dovecot, *(mail(subject=f"Kahdesti {number}") for number in range(20)))
+    # A poller that is reading the mailbox right now: the others leave it alone.
+    holder = claim("mail.poll_mailbox", for_=POLL_CLAIM)
+    results, failures = run_in_workers(poll_mailbox_job.call_local)
+    assert not failures and results == [False, False]
+    assert not Ticket.objects.exists()
+    # It was killed mid-poll: once its claim has run out, the next tick's poller reads everything, once.
+    JobClaim.objects.filter(owner=holder).update(until=timezone.now())
+    results, failures = run_in_workers(poll_mailbox_job.call_local)
+    assert not failures and True in results
+    assert Ticket.objects.count() == 20 and mailbox(dovecot) == {}

@@ -27,9 +27,11 @@ def orphaned_files(
 
     ``known`` gets a batch of names and answers which of them rows refer to.
     """
-    if not storage.exists(directory):
+    try:
+        # Not storage.exists(): in a bucket a "directory" is only a prefix, which exists() does not see.
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:
         return
-    folders, files = storage.listdir(directory)
     names = [f"{directory}/{name}" for name in files]
     for start in range(0, len(names), BATCH):
         batch = names[start : start + BATCH]

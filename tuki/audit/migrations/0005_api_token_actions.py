@@ -4,6 +4,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # New choices of the action field only: Django writes no SQL for them, so nothing is locked.
+    LOCKS_REVIEWED = "choices only, no SQL"
     dependencies = [
         ("audit", "0004_additional_work_overridden_action"),
     ]

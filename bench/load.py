@@ -1,0 +1,121 @@
+"""A load test of the production layout with Locust: agents and contacts at work, through nginx over HTTPS.
+
+    scripts/production_demo.sh start
+    locust -f bench/load.py --headless --host https://127.0.0.1:8443 -u 50 -r 10 -t 5m --csv var/load
+
+Bounded in time by ``-t``, loopback only. Agents (the demo's agent@ and ville@) open the default queue, a filtered
+queue and request pages, and reply; contacts (Anna, Antti) list their requests, open them and file new ones.
+Every request is named by its page type, so the statistics are per page type. ``--host`` must be the layout's
+address; the certificate is the layout's own (``TUKI_LOAD_CA``, default var/production/tls/cert.pem).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+from typing import Any
+
+from locust import HttpUser, between, task
+
+PASSWORD = "tuki-demo-2026"  # noqa: S105 - the published demo password (README)
+CA = os.environ.get("TUKI_LOAD_CA", "var/production/tls/cert.pem")
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_REQUEST_LINK = re.compile(r'href="/(?:desk|portal)/requests/((?:SR)-\d+)/"')
+
+
+class _Person(HttpUser):
+    abstract = True
+    emails: tuple[str, ...] = ()
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.client.verify = CA
+        self.client.trust_env = False
+        page = self.client.get("/accounts/login/", name="login form")
+        answer = self.client.post(
+            "/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": self._token(page.text),
+                "username": random.choice(self.emails),
+                "password": PASSWORD,
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="login",
+        )
+        answer.raise_for_status()
+        self.identifiers: list[str] = []
+
+    def _token(self, text: str) -> str:
+        match = _TOKEN.search(text)
+        return match[1] if match else ""
+
+    def _remember(self, text: str) -> None:
+        found = _REQUEST_LINK.findall(text)
+        if found:
+            self.identifiers = sorted(set(found))[:50]
+
+
+class Agent(_Person):
+    emails = ("agent@tuki.example", "ville@tuki.example")
+    weight = 2
+
+    @task(4)
+    def queue(self) -> None:
+        self._remember(self.client.get("/desk/", name="desk queue").text)
+
+    @task(2)
+    def filtered_queue(self) -> None:
+        self.client.get("/desk/?state=new&priority=2", name="desk queue filtered")
+
+    @task(4)
+    def request_page(self) -> None:
+        if self.identifiers:
+            self.client.get(f"/desk/requests/{random.choice(self.identifiers)}/", name="desk request page")
+
+    @task(1)
+    def reply(self) -> None:
+        if not self.identifiers:
+            return
+        identifier = random.choice(self.identifiers)
+        page = self.client.get(f"/desk/requests/{identifier}/", name="desk request page")
+        self.client.post(
+            f"/desk/requests/{identifier}/reply/",
+            data={"csrfmiddlewaretoken": self._token(page.text), "body": "Thank you, we are looking into it."},
+            headers={"Referer": f"{self.host}/desk/requests/{identifier}/"},
+            name="desk reply",
+            allow_redirects=False,
+        )
+
+
+class Contact(_Person):
+    emails = ("anna@asiakas-a.example", "antti@asiakas-a.example")
+    weight = 1
+
+    @task(3)
+    def requests(self) -> None:
+        self._remember(self.client.get("/portal/requests/", name="portal requests").text)
+
+    @task(3)
+    def request_page(self) -> None:
+        if self.identifiers:
+            self.client.get(f"/portal/requests/{random.choice(self.identifiers)}/", name="portal request page")
+
+    @task(1)
+    def file_request(self) -> None:
+        form = self.client.get("/portal/requests/new/", name="portal new request form")
+        data: dict[str, Any] = {
+            "csrfmiddlewaretoken": self._token(form.text),
+            "subject": "Load test: the search is slow",
+            "description": "Filed by the load test.",
+            "kind": "question",
+            "priority": "4",
+            "submission_key": f"load-{random.getrandbits(64)}",
+        }
+        self.client.post(
+            "/portal/requests/new/",
+            data=data,
+            headers={"Referer": f"{self.host}/portal/requests/new/"},
+            name="portal file request",
+            allow_redirects=False,
+        )

@@ -1,0 +1,1 @@
+"""What the operators of a Tuki installation look at: the Prometheus metrics of the whole installation."""
