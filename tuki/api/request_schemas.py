@@ -135,8 +135,11 @@ def attachment_out(attachment: Attachment, identifier: str) -> dict[str, Any]:
 
 
 def event_out(event: TicketEvent, identifier: str) -> dict[str, Any]:
-    """Needs the event's actor loaded, and its attachments where ``has_files`` (tickets.selectors.ticket_history)."""
-    files = event.attachments.all() if getattr(event, "has_files", False) else []
+    """Needs the event's actor loaded; its files are those ``tickets.selectors.ticket_history`` put on it, or, for an
+    event just written, read here."""
+    files = getattr(event, "files", None)
+    if files is None:
+        files = event.attachments.all() if getattr(event, "has_files", True) else []
     return {
         "id": event.pk,
         "kind": event.kind,
