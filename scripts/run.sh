@@ -34,10 +34,6 @@ $bin/python manage.py run_huey &
 pids+=($!)
 
 # The logins and the address come last, once the server answers and the worker has sent the demo's mail.
-echo
-$bin/python manage.py demo_logins --when-ready 60
-echo
-echo "Tuki is running at ${TUKI_BASE_URL}/ (Ctrl-C stops the web server and the worker)."
-echo "Mail is not sent in development: each message is saved under var/mail/."
+$bin/python manage.py demo_logins --when-ready 60 --address "${TUKI_BASE_URL}/"
 # Whichever of the two stops first brings the other down too.
 wait -n "${pids[@]}"

@@ -20,14 +20,24 @@ class Command(BaseCommand):
             help="Wait at most this long for the web server and for the worker's queue to empty first, so that "
             "start-up lines do not bury the logins.",
         )
+        parser.add_argument("--address", help="Where Tuki answers: said after the logins, in the same write.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["when_ready"]:
             self._wait_until_ready(time.monotonic() + options["when_ready"])
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, role in demo_logins():
-            self.stdout.write(f"  {email:<28} {role}")
-        self.stdout.write(f"The manager's second step: a TOTP app with the key {DEMO_TOTP_SECRET}")
+        lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+        lines += [f"  {email:<28} {role}" for email, role in demo_logins()]
+        lines.append(f"The manager's second step: a TOTP app with the key {DEMO_TOTP_SECRET}")
+        if options["address"]:
+            lines += [
+                "",
+                f"Tuki is running at {options['address']} (Ctrl-C stops the web server and the worker).",
+                "Mail is not sent in development: each message is saved under var/mail/.",
+            ]
+        # One write: the web server and the worker write to the same terminal, and a line of theirs must not land
+        # between the logins and the address (the worker's jobs tick every minute, whenever start-up ends).
+        self.stdout.write("\n".join(lines))
+        self.stdout.flush()
 
     def _wait_until_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:
