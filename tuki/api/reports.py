@@ -92,6 +92,5 @@ def report_read(request: HttpRequest, report_id: int) -> dict[str, Any]:
 def report_pdf_download(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _readable(caller(request), report_id)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    name = f"kuukausiraportti-{report.month:%Y-%m}-v{report.version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name("pdf")}"'
     return response

@@ -101,7 +101,7 @@ def report_download(request: HttpRequest, organisation_id: int, month: str, exte
     else:
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(xlsx_content(report.figures), content_type=kind)
-    name = f"kuukausiraportti-{report.organisation_id}-{report.month:%Y-%m}-v{report.version}.{extension}"
+    name = report.download_name(extension, with_customer=True)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

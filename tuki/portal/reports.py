@@ -58,15 +58,11 @@ def report_page(request: HttpRequest, month: str) -> HttpResponse:
     return render(request, "portal/report.html", context)
 
 
-def _filename(report: MonthlyReport, extension: str) -> str:
-    return f"kuukausiraportti-{report.month:%Y-%m}-v{report.version}.{extension}"
-
-
 @contact_required
 def report_csv(request: HttpRequest, month: str) -> HttpResponse:
     _versions_found, report, _month = _versions(request, month)
     response = HttpResponse(csv_text(report.figures), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name("csv")}"'
     return response
 
 
@@ -76,7 +72,7 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
     response = HttpResponse(
         xlsx_content(report.figures), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name("xlsx")}"'
     return response
 
 
@@ -84,5 +80,5 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
 def report_pdf_download(request: HttpRequest, month: str) -> HttpResponse:
     _versions_found, report, _month = _versions(request, month)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name("pdf")}"'
     return response

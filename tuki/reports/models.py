@@ -49,6 +49,11 @@ class MonthlyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.month:%Y-%m} v{self.version}"
 
+    def download_name(self, extension: str, *, with_customer: bool = False) -> str:
+        """The file name of a download; the supplier's staff, who fetch every customer's, get the customer's id."""
+        customer = f"{self.organisation_id}-" if with_customer else ""
+        return f"kuukausiraportti-{customer}{self.month:%Y-%m}-v{self.version}.{extension}"
+
     @classmethod
     def scope_for_contact(cls, queryset: QuerySet[MonthlyReport], user: User) -> QuerySet[MonthlyReport]:
         """Customer managers see their organisation's reports; other contacts only when the agreement governing
