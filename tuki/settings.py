@@ -7,6 +7,7 @@ variable is read through :class:`tuki.core.env.Env`, so a wrong value stops star
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -95,7 +96,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
-    "ninja",  # its Swagger UI assets, served from our own static files
     "tuki.core",
     "tuki.audit",
     "tuki.accounts",
@@ -143,10 +143,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tuki.urls"
 WSGI_APPLICATION = "tuki.wsgi.application"
 
+# django-ninja's Swagger UI page and assets, found by path: as an installed app it would be imported by every
+# process at start-up, and with it pydantic and django.test (about 10 MB a worker that never serves the API).
+_NINJA_DIR = Path(importlib.util.find_spec("ninja").submodule_search_locations[0])  # type: ignore[union-attr,index]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [_NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -305,6 +309,7 @@ FORMAT_MODULE_PATH = ["tuki.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [_NINJA_DIR / "static"]
 TUKI_ATTACHMENT_MAX_BYTES = env.get_int("TUKI_ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The REST API (tuki/api): calls per token (or signed-in person) a minute, and the largest JSON body it reads; a

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tuki.api.main import api
 from tuki.core.health import healthz, readyz
 from tuki.core.icons import favicon
+from tuki.core.lazy_urls import lazy_include
 from tuki.ops.metrics import metrics
 
 urlpatterns = [
@@ -15,7 +15,8 @@ urlpatterns = [
     path("desk/handbook/", include("tuki.handbook.desk_urls")),
     path("desk/", include("tuki.desk.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    # The API (django-ninja and pydantic, 10 MB) is imported by the first request under /api/v1/ or link to it.
+    lazy_include("api/v1/", "tuki.api.urls", app_name="ninja", namespace="api"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),

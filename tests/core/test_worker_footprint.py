@@ -5,7 +5,9 @@ library (every country it knows, to compute one) each add 10-20 MB to a process 
 the desk's and the portal's pages must never import them; this runs one in a process of its own and looks.
 qrcode (the QR code of the two-step enrolment page) and webauthn with cbor2 (security keys) are needed only on
 the pages of the second step, and dkimpy with dnspython (checking senders' signatures) only by the mail intake.
-The Redis client is needed only where REDIS_URL is set (tuki.core.footprint).
+The Redis client is needed only where REDIS_URL is set (tuki.core.footprint). django-ninja with pydantic (the
+REST API, imported by its first request), WeasyPrint and pygal (the monthly report's PDF and charts) and boto3
+(object storage, configured only in production) are the same: about 10 MB each.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from django.conf import settings
 
 from tuki.tickets.services import ticket_create
 
-HEAVY = ["numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns", "redis"]
+HEAVY = [
+    *("numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns", "redis", "gevent"),
+    *("ninja", "pydantic", "weasyprint", "pygal", "boto3"),
+]
 
 SCRIPT = """
 import json, sys

@@ -7,6 +7,7 @@ domains' services, as the desk and the portal do.
 from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.docs import ABS_TPL_PATH
 
 from tuki.api import (
     attachments,
@@ -30,13 +31,24 @@ of the portal or the desk) or, from the site's own pages, the signed-in session 
 Errors are JSON of one shape: `{"detail": ..., "code": ..., "field": ...}`. What another customer owns answers 404.
 """
 
+
+class LocalSwagger(Swagger):
+    """Swagger UI from the site's own static files.
+
+    django-ninja renders its CDN page unless it is an installed app, and an installed app is imported by every
+    process at start-up; its local page is used instead (the settings add its templates and assets by path).
+    """
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
+
 api = NinjaAPI(
     title="Tuki",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
-    docs=Swagger(settings={"persistAuthorization": False}),
+    docs=LocalSwagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
