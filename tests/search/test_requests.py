@@ -12,9 +12,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tuki.search import database
 from tuki.search.query import parse
 from tuki.tickets.models import Ticket
-from tuki.tickets.search import TABLE, search
+from tuki.tickets.search import TABLE, ranked_ids, search
 from tuki.tickets.services import ticket_create, ticket_log_call, ticket_note, ticket_reply, ticket_update
 from tuki.tickets.tasks import search_merge_pending_job
 
@@ -223,3 +224,26 @@ def test_the_job_merges_the_pending_terms_and_the_search_still_finds_them(
     assert merged > 0 if connection.vendor == "postgresql" else merged == 0  # SQLite keeps no pending list
     assert search_merge_pending_job.call_local() == 0
     assert found("tulostin") == found("rumpu") == found("jono") == {ticket.pk}
+
+
+def test_a_filtered_search_finds_old_matches_beyond_the_newest_ones_it_looks_at_first(
+    monkeypatch: Any, anna: Any, agreement_a: Any
+) -> None:
+    # At a small scale: the newest 2 matches are looked at first, and 3 are ranked.
+    monkeypatch.setattr(database, "CANDIDATES", 2)
+    monkeypatch.setattr(database, "RANKED", 3)
+
+    def make(subject: str, priority: int) -> Ticket:
+        return ticket_create(actor=anna, requester=anna.contact, subject=subject, description="", priority=priority)
+
+    urgent = make("Tulostin", 1)
+    newer = [make(f"Tulostimen jono {number}", 3) for number in range(4)]
+    query = parse("tulostin")
+
+    def ranked(queryset: Any) -> list[int]:
+        return ranked_ids(queryset, query, public_only=False, start=0, stop=10)
+
+    # The filter leaves none of the newest matches: every match is looked at, and the old one found.
+    assert ranked(Ticket.objects.filter(priority=1)) == [urgent.pk]
+    # Without a filter the newest are enough: the 3 newest ranked, equal ones newest first.
+    assert ranked(Ticket.objects.all()) == [ticket.pk for ticket in reversed(newer[1:])]

@@ -20,6 +20,7 @@ from tuki.search.query import Query
 
 M = TypeVar("M", bound=Model)
 RANKED = 2_000  # the newest matches of a search ranked by relevance (see Index.ranked_ids)
+CANDIDATES = 5 * RANKED  # on SQLite, the newest matches among which those are looked for first
 SCOPE_PREFIX = "s"  # a scope's token in an FTS5 scope column: "s42" for scope 42
 
 # FTS5's words are our terms separated by spaces: no character inside a term splits it (sr-1042, 4.2.1, a@b.fi).
@@ -203,20 +204,48 @@ class Index:
             ordered = queryset.filter(pk__in=newest).annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
         match = self._match(query, weights, any_word, scope)
-        inner, params = found.order_by().values("pk").query.sql_with_params()
+        # The newest RANKED of the filtered matches are looked for among the newest CANDIDATES matches first (FTS5
+        # reads its lists backwards and stops there; a common word has a quarter of a million), and among all
+        # of them only when the filters leave fewer than RANKED of those.
+        among_newest, params = (
+            queryset.filter(pk__in=RawSQL("SELECT pk FROM candidates", []))  # noqa: S611 - our CTE's name
+            .order_by()
+            .values("pk")
+            .query.sql_with_params()
+        )
+        candidates = (
+            f"candidates AS MATERIALIZED (SELECT rowid AS pk FROM {self.table} "  # noqa: S608 - our names
+            f"WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT {CANDIDATES}), "
+        )
+        ids, counts = self._ranked_sqlite(candidates, among_newest, [match, *params], match, start, stop)
+        if counts is not None and (counts[0] == RANKED or counts[1] < CANDIDATES):
+            return ids
+        everywhere, params = found.order_by().values("pk").query.sql_with_params()
+        return self._ranked_sqlite("", everywhere, list(params), match, start, stop)[0]
+
+    def _ranked_sqlite(
+        self, candidates: str, matches: str, params: list[Any], match: str, start: int, stop: int
+    ) -> tuple[list[int], tuple[int, int] | None]:
+        """The ids from ``start`` to ``stop`` of the newest RANKED ``matches`` (SQL) ranked by bm25, and with
+        ``candidates`` (a CTE), how many of those there were and how many candidates."""
         weights_sql = ", ".join(str(float(w)) for w in (*self.bm25, *([0.0] if self.scope else [])))
-        # The newest RANKED of the filtered matches, then bm25 from one MATCH over their range of rowids (FTS5
-        # seeks to it); each set materialised: folded into the outer query, SQLite would run the MATCH again for
-        # every row.
+        counts = "(SELECT count(*) FROM c), (SELECT count(*) FROM candidates)" if candidates else "NULL, NULL"
+        # bm25 from one MATCH over the range of rowids of the newest matches (FTS5 seeks to it); each set
+        # materialised: folded into the outer query, SQLite would run the MATCH again for every row. The counts
+        # come in a row of their own, so that they come even when no match is left on the page.
         sql = (
-            f"WITH c AS MATERIALIZED (SELECT pk FROM ({inner}) ORDER BY pk DESC LIMIT {RANKED}), "  # noqa: S608
+            f"WITH {candidates}c AS MATERIALIZED (SELECT pk FROM ({matches}) ORDER BY pk DESC LIMIT {RANKED}), "  # noqa: S608
             f"s AS MATERIALIZED (SELECT rowid AS id, bm25({self.table}, {weights_sql}) AS score FROM {self.table} "
             f"WHERE {self.table} MATCH %s AND rowid >= (SELECT min(pk) FROM c)) "
-            "SELECT s.id FROM s WHERE s.id IN (SELECT pk FROM c) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s"
+            f"SELECT NULL, NULL, {counts} UNION ALL SELECT * FROM (SELECT s.id, s.score, NULL, NULL FROM s "
+            "WHERE s.id IN (SELECT pk FROM c) ORDER BY s.score, s.id DESC LIMIT %s OFFSET %s)"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, match, stop - start, start])
-            return [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        found = sorted((row for row in rows if row[0] is not None), key=lambda row: (row[1], -row[0]))
+        totals = next(row[2:] for row in rows if row[0] is None)
+        return [row[0] for row in found], (None if totals[0] is None else (totals[0], totals[1]))
 
     def _match(self, query: Query, weights: str, any_word: bool, scope: int | None) -> str:
         columns = tuple(self.columns["ABCD".index(w)] for w in weights) if weights else ()
