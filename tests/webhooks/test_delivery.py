@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.changes.windows import scheduled
 from tests.reports.months import at
@@ -23,7 +25,7 @@ from tuki.tickets.models import State
 from tuki.tickets.services import ticket_create, ticket_note, ticket_reply, ticket_transition
 from tuki.webhooks.delivery import deliveries_create, delivery_send
 from tuki.webhooks.models import Attempt, Delivery, DeliveryState
-from tuki.webhooks.services import subscription_create
+from tuki.webhooks.services import subscription_create, subscription_update
 from tuki.webhooks.signing import verify
 
 HKI = ZoneInfo("Europe/Helsinki")
@@ -171,3 +173,24 @@ def test_a_monthly_report_is_announced_to_its_customer_only(
     assert item.message["type"] == "report.ready"
     assert item.message["data"]["report"]["organisation"]["id"] == anna.contact.organisation_id
     assert item.message["data"]["report"]["url"].endswith(f"/portal/reports/2026-10/?version={report.version}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_follow_a_subscription_turned_off_and_on_and_cost_no_query_without_one(
+    anna: User, agreement_a: Any, receiver: Receiver
+) -> None:
+    def file(subject: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            ticket_create(actor=anna, requester=anna.contact, subject=subject, priority=3)
+        return sum("webhooks_subscription" in query["sql"] for query in captured.captured_queries)
+
+    file("Before any subscription")
+    assert file("Still none") == 0  # each process keeps the answer until a subscription changes
+    subscription, _secret = subscribe(anna, anna.contact.organisation, receiver.url())
+    file("Heard")
+    events = list(subscription.event_types)
+    subscription_update(actor=anna, subscription=subscription, url=receiver.url(), event_types=events, is_active=False)
+    file("Not heard")
+    subscription_update(actor=anna, subscription=subscription, url=receiver.url(), event_types=events, is_active=True)
+    file("Heard again")
+    assert [item.message["data"]["request"]["subject"] for item in receiver.received] == ["Heard", "Heard again"]

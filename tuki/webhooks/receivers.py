@@ -1,14 +1,17 @@
 """The webhooks' subscriptions to what the domains announce. Each hands the work to the worker at once, unless no
-subscription is on at all (most Tukis, most of the time): one cheap look saves a job per event."""
+subscription is on at all (most Tukis, most of the time): a look at this process's copy of that fact (one cache
+lookup, tuki.core.versioned) saves a job per event, and a query per write."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tuki.changes.signals import change_moved
+from tuki.core.versioned import Versioned
 from tuki.reports.signals import report_ready
 from tuki.sla.signals import threshold_reached
 from tuki.tickets.signals import event_recorded
@@ -16,8 +19,21 @@ from tuki.webhooks import tasks
 from tuki.webhooks.models import Subscription
 
 
-def _anyone_listens() -> bool:
+def _load_listening() -> bool:
     return Subscription.objects.filter(is_active=True).exists()
+
+
+LISTENING: Versioned[bool] = Versioned("webhooks-listening", _load_listening)
+
+
+@receiver(post_save, sender=Subscription)
+@receiver(post_delete, sender=Subscription)
+def _subscriptions_changed(**kwargs: object) -> None:
+    LISTENING.changed()
+
+
+def _anyone_listens() -> bool:
+    return LISTENING.get()
 
 
 @receiver(event_recorded)
