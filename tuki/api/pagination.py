@@ -28,11 +28,22 @@ def decode(cursor: str) -> int:
 
 
 def page(
-    queryset: QuerySet[Ticket], *, cursor: str | None, limit: int, newest_first: bool
+    queryset: QuerySet[Ticket],
+    *,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool,
+    related: tuple[str, ...] = (),
 ) -> tuple[list[Ticket], str | None]:
-    """One page of ``queryset`` by primary key, and the cursor of the next (None on the last page)."""
+    """One page of ``queryset`` by primary key, with the ``related`` rows joined, and the cursor of the next (None
+    on the last page)."""
     if cursor:
         after = decode(cursor)
         queryset = queryset.filter(pk__lt=after) if newest_first else queryset.filter(pk__gt=after)
-    rows = list(queryset.order_by("-pk" if newest_first else "pk")[: limit + 1])
+    order = "-pk" if newest_first else "pk"
+    # The page's ids are chosen first, from the filters' columns alone (from an index where one covers them), and
+    # only those rows are read and joined, in the same query. Joined before the sort, SQLite read and joined all
+    # 5,000 requests of a customer to keep 51 (70 ms at a million requests).
+    chosen = queryset.order_by(order).values("pk")[: limit + 1]
+    rows = list(Ticket.objects.filter(pk__in=chosen).select_related(*related).order_by(order))
     return rows[:limit], (encode(rows[limit - 1].pk) if len(rows) > limit else None)

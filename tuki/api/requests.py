@@ -73,7 +73,8 @@ def request_list(request: HttpRequest, filters: Query[RequestFilters]) -> HttpRe
     if filters.q and filters.q.strip():
         queryset = search(queryset, parse(filters.q), public_only=not user.is_supplier_staff)
     rows, following = pagination.page(
-        queryset.select_related(*LISTED),
+        queryset,
+        related=LISTED,
         cursor=filters.cursor,
         limit=filters.limit,
         newest_first=filters.order == "newest",
