@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from tests.workers import database_url
 from tuki.tickets.services import ticket_create
 
 HEAVY = [
@@ -46,13 +47,6 @@ print(json.dumps(sorted(name for name in loaded if name.split(".")[0] in %r)))
 """
 
 
-def _database_url() -> str:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{database['NAME']}"
-    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_pages_load_no_heavy_library(agent: Any, anna: Any, agreement_a: Any, tmp_path: Path) -> None:
     ticket = ticket_create(actor=anna, requester=anna.contact, subject="Printer", description="Jammed")
@@ -66,7 +60,7 @@ def test_pages_load_no_heavy_library(agent: Any, anna: Any, agreement_a: Any, tm
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tuki.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "TUKI_VAR_DIR": str(tmp_path),
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -4,21 +4,25 @@ manager, however many workers run it; a failing customer neither stops the other
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from tests.conftest import PASSWORD, WORKWEEK, speaks
 from tests.reports.months import at
 from tests.reports.pdf_reading import pdf_text
-from tests.workers import run_in_workers
+from tests.workers import database_url, run_in_workers
 from tuki.accounts.services import contact_create
 from tuki.agreements.models import Agreement, ServiceCalendar
 from tuki.agreements.services import calendar_save
+from tuki.core.models import JobClaim
+from tuki.reports.figures.period import add_months
 from tuki.reports.models import MonthlyReport, ReportFailure, ReportNotice
-from tuki.reports.tasks import make_monthly_reports, month_due
+from tuki.reports.tasks import make_monthly_reports, month_due, reports_periodic_job
 from tuki.tickets.services import ticket_create, ticket_reply
 
 RUN = at(date(2026, 11, 1), 6, 10)
@@ -104,3 +108,19 @@ def test_a_pdf_too_large_to_mail_is_only_linked(
     [to_anna] = [message for message in mail.outbox if message.to == ["anna@org-a.example"]]
     assert to_anna.attachments == []
     assert "/portal/reports/2026-10/" in to_anna.body and "liitteenä" not in to_anna.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_job_makes_them_in_a_process_of_its_own_once_for_two_consumers(
+    agreement_a: Any, agreement_b: Any, org_a: Any, org_b: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # The child process inherits the worker's environment: here, this test's database and a place of its own.
+    for name, value in {"DATABASE_URL": database_url(), "TUKI_VAR_DIR": str(tmp_path), "TUKI_REPORT_HOUR": "0"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DEBUG", "0")
+    results, failures = run_in_workers(lambda: reports_periodic_job.call_local() or 0)
+    assert not failures, failures
+    month = add_months(timezone.localdate().replace(day=1), -1)
+    made = MonthlyReport.objects.filter(month=month).values_list("organisation_id", "version")
+    assert sorted(made) == [(org_a.pk, 1), (org_b.pk, 1)]
+    assert JobClaim.objects.get(name="reports.periodic").until > timezone.now()  # the other consumer's run waits
