@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
+from huey.contrib import djhuey
 
 from tests.conftest import PASSWORD, WORKWEEK, speaks
 from tests.reports.months import at
@@ -20,6 +21,7 @@ from tuki.accounts.services import contact_create
 from tuki.agreements.models import Agreement, ServiceCalendar
 from tuki.agreements.services import calendar_save
 from tuki.core.models import JobClaim
+from tuki.mail.tasks import report_notice
 from tuki.reports.figures.period import add_months
 from tuki.reports.models import MonthlyReport, ReportFailure, ReportNotice
 from tuki.reports.tasks import make_monthly_reports, month_due, reports_periodic_job
@@ -124,3 +126,19 @@ def test_the_periodic_job_makes_them_in_a_process_of_its_own_once_for_two_consum
     made = MonthlyReport.objects.filter(month=month).values_list("organisation_id", "version")
     assert sorted(made) == [(org_a.pk, 1), (org_b.pk, 1)]
     assert JobClaim.objects.get(name="reports.periodic").until > timezone.now()  # the other consumer's run waits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_mails_the_report_from_a_process_of_its_own(
+    october: Any, anna: Any, org_a: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    make_monthly_reports(RUN)
+    ReportNotice.objects.update(sent_at=None)  # as made by a worker: its mails not sent yet
+    notice = ReportNotice.objects.get(recipient=anna)
+    monkeypatch.setenv("DATABASE_URL", database_url())
+    monkeypatch.setenv("TUKI_VAR_DIR", str(tmp_path))
+    monkeypatch.setattr(djhuey.HUEY, "immediate", False)  # a worker, not the web process running its own jobs
+    report_notice.call_local(notice.pk)
+    assert not ReportNotice.objects.filter(sent_at__isnull=True).exists()  # every manager's, by one child
+    mailed = "\n".join(path.read_text(errors="replace") for path in (tmp_path / "mail").iterdir())
+    assert "anna@org-a.example" in mailed and "application/pdf" in mailed

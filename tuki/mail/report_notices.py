@@ -61,3 +61,21 @@ def send_report_notice(notice_id: int) -> None:
         return
     notice = ReportNotice.objects.select_related("report__organisation", "recipient").get(pk=notice_id)
     report_message(notice.report, notice.recipient).send()
+
+
+def send_unsent_report_notices() -> int:
+    """Mail every notice not mailed yet; how many were mailed. Each is claimed as :func:`send_report_notice` does,
+    so several of these at once mail each notice once. A failure is raised after the others have been tried."""
+    failed: Exception | None = None
+    sent = 0
+    for notice_id in list(
+        ReportNotice.objects.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    ):
+        try:
+            send_report_notice(notice_id)
+            sent += 1
+        except Exception as error:  # noqa: BLE001 - the others are mailed first; the job's retry tries this again
+            failed = error
+    if failed is not None:
+        raise failed
+    return sent

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from tuki.core.apart import run_apart
 from tuki.mail.answers import send_automatic_answer
 from tuki.mail.change_notices import send_move_notice, send_window_reminder
 from tuki.mail.estimate_notices import send_overrun_notice
@@ -19,6 +20,8 @@ from tuki.mail.quota_notices import send_quota_notice
 from tuki.mail.report_notices import send_report_notice
 from tuki.mail.sla_notices import send_digests, send_notice
 from tuki.mail.webhook_notices import send_disabled_notice
+
+NOTICES_TIMEOUT = 30 * 60  # every customer manager's PDF, made afresh in the reader's language
 
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
@@ -47,7 +50,12 @@ def quota_notice(notice_id: int) -> None:
 
 @db_task(retries=3, retry_delay=300)
 def report_notice(notice_id: int) -> None:
-    send_report_notice(notice_id)
+    """The monthly report's mail, whose PDF is made in a process of its own (tuki.core.apart): WeasyPrint and a
+    report's layout would add 60 MB to the worker for good. The child mails every notice not mailed yet."""
+    if HUEY.immediate:  # jobs run in the web process itself (development, tests): no worker's memory to spare
+        send_report_notice(notice_id)
+    elif not run_apart("report_notices_send", timeout=NOTICES_TIMEOUT):
+        raise RuntimeError("Some monthly report mails were not sent; the job tries again.")
 
 
 # No retries: the warning is claimed once when the work is logged, and a retry could mail a reader twice.

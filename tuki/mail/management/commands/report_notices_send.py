@@ -1,0 +1,16 @@
+"""Mail the monthly reports' notices not mailed yet (the worker runs it in a process of its own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tuki.mail.report_notices import send_unsent_report_notices
+
+
+class Command(BaseCommand):
+    help = "Mail the monthly reports to the customer managers who have not had theirs yet."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"{send_unsent_report_notices()} monthly report mails sent.")
