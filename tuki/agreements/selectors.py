@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from tuki.accounts.models import Organisation
 from tuki.agreements.models import Agreement, CalendarException, CalendarHours, ServiceCalendar, SlaTarget
@@ -82,18 +80,5 @@ def agreements_forget() -> None:
     AGREEMENTS.changed()
 
 
-@receiver(post_save, sender=Agreement)
-@receiver(post_delete, sender=Agreement)
-@receiver(post_save, sender=Organisation)  # the copy holds each agreement's customer, its name shown and sorted by
-@receiver(post_delete, sender=Organisation)
-@receiver(post_save, sender=SlaTarget)
-@receiver(post_delete, sender=SlaTarget)
-@receiver(post_save, sender=ServiceCalendar)
-@receiver(post_delete, sender=ServiceCalendar)
-@receiver(post_save, sender=CalendarHours)
-@receiver(post_delete, sender=CalendarHours)
-@receiver(post_save, sender=CalendarException)
-@receiver(post_delete, sender=CalendarException)
-def _terms_changed(**kwargs: object) -> None:
-    # Writes through any path, the admin's and the shell's included, reach every process's copy.
-    agreements_forget()
+# The copy holds each agreement's customer too: its name is shown and sorted by.
+AGREEMENTS.follows(Agreement, Organisation, SlaTarget, ServiceCalendar, CalendarHours, CalendarException)

@@ -30,6 +30,8 @@ from typing import Generic, TypeVar
 
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -78,6 +80,17 @@ class Versioned(Generic[T]):
         self._writer.copy = None
         if not self._uncommitted_change_here():
             transaction.on_commit(self._committed)
+
+    def follows(self, *models: type[Model]) -> None:
+        """Load afresh whenever a row of ``models`` is saved or deleted, through any path (the admin's and the
+        shell's included)."""
+        for model in models:
+            for signal in (post_save, post_delete):
+                uid = f"{self.key}:{model._meta.label}:{'saved' if signal is post_save else 'deleted'}"
+                signal.connect(self._row_changed, sender=model, weak=False, dispatch_uid=uid)
+
+    def _row_changed(self, **kwargs: object) -> None:
+        self.changed()
 
     def _uncommitted_change_here(self) -> bool:
         # Django drops the callbacks of a rolled-back transaction or savepoint, and with them this mark.

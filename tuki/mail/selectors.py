@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
 from tuki.core.versioned import Versioned
 from tuki.mail.models import InboundMessage, InboundStatus
 
@@ -17,12 +14,7 @@ def _count_unverified() -> int:
 # The number in the desk's navigation. Mail arrives a few hundred times a day and every desk page shows the
 # number, so each process keeps it until a message is stored or decided (one cache lookup instead of a count).
 UNVERIFIED: Versioned[int] = Versioned("unverified-mail", _count_unverified)
-
-
-@receiver(post_save, sender=InboundMessage)
-@receiver(post_delete, sender=InboundMessage)
-def _inbound_changed(**kwargs: object) -> None:
-    UNVERIFIED.changed()
+UNVERIFIED.follows(InboundMessage)
 
 
 def unverified_count() -> int:

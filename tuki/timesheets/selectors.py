@@ -92,12 +92,7 @@ def _load_last_closed() -> dict[int, tuple[date, int]]:
 # Per agreement, the start of its last closed period and the newest closing's id. A manager closes a period about
 # once a month per customer, and every overview and export asks: each process keeps them until one is closed.
 LAST_CLOSED: Versioned[dict[int, tuple[date, int]]] = Versioned("last-closed-periods", _load_last_closed)
-
-
-@receiver(post_save, sender=ClosedPeriod)
-@receiver(post_delete, sender=ClosedPeriod)
-def _period_closed(**kwargs: object) -> None:
-    LAST_CLOSED.changed()
+LAST_CLOSED.follows(ClosedPeriod)
 
 
 def _last_closed(agreements: list[Agreement]) -> dict[int, tuple[date, int]]:

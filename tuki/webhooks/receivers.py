@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tuki.changes.signals import change_moved
@@ -24,12 +23,7 @@ def _load_listening() -> bool:
 
 
 LISTENING: Versioned[bool] = Versioned("webhooks-listening", _load_listening)
-
-
-@receiver(post_save, sender=Subscription)
-@receiver(post_delete, sender=Subscription)
-def _subscriptions_changed(**kwargs: object) -> None:
-    LISTENING.changed()
+LISTENING.follows(Subscription)
 
 
 def _anyone_listens() -> bool:
