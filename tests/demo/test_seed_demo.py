@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -13,6 +12,7 @@ from django_otp.oath import TOTP
 from tuki.accounts.models import BusinessUnit, Contact, Organisation, User
 from tuki.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tuki.demo.requests import FIRST_ANSWER
+from tuki.reports.figures.period import add_months
 from tuki.reports.presentation import summary
 from tuki.reports.services import report_make
 from tuki.tickets.models import EventKind, Ticket, TicketEvent
@@ -91,7 +91,7 @@ def test_the_demo_manager_logs_in_with_the_published_key(db: Any) -> None:
 def test_last_months_report_of_a_demo_customer_tells_of_a_month(db: Any) -> None:
     call_command("seed_demo", stdout=StringIO())
     organisation = Contact.objects.get(user__email="anna@asiakas-a.example").organisation
-    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
     figures = report_make(organisation=organisation, month=last_month).figures
     assert figures["requests"]["opened"] == figures["requests"]["resolved"] == 3
     assert summary(figures).startswith("3 ")  # "3 pyyntöä, ...": the month in words, not zeros

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tuki.accounts.models import Contact, User
 from tuki.environments.models import Environment
+from tuki.reports.figures.period import add_months
 from tuki.tickets.models import State, Ticket
 from tuki.tickets.services import ticket_create, ticket_reply, ticket_transition
 
@@ -107,9 +108,7 @@ def seed_requests() -> int:
         )
         step = start + timedelta(minutes=20)
         if what != "new" and agent is not None:
-            ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=step)
-            answer = FIRST_ANSWER.get(contact.user.language, FIRST_ANSWER["fi"])
-            ticket_reply(actor=agent, ticket=ticket, body=answer, now=step)
+            ticket = _answer(agent, ticket, contact, step)
             if what == "waiting":
                 ticket_transition(actor=agent, ticket=ticket, to=State.WAITING, now=step + timedelta(minutes=5))
             if what == "resolved":
@@ -121,8 +120,7 @@ def seed_requests() -> int:
 def _seed_last_month(agent: User | None, now: datetime) -> int:
     if agent is None:
         return 0
-    first_of_this_month = timezone.localtime(now).date().replace(day=1)
-    last_month = (first_of_this_month - timedelta(days=1)).replace(day=1)
+    last_month = add_months(timezone.localtime(now).date().replace(day=1), -1)
     created = 0
     for email, subject, description, priority, day, hours_to_answer in LAST_MONTH:
         contact = Contact.objects.filter(user__email=email).select_related("user").first()
@@ -138,9 +136,14 @@ def _seed_last_month(agent: User | None, now: datetime) -> int:
             now=start,
         )
         answered = start + timedelta(hours=hours_to_answer)
-        ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=answered)
-        answer = FIRST_ANSWER.get(contact.user.language, FIRST_ANSWER["fi"])
-        ticket_reply(actor=agent, ticket=ticket, body=answer, now=answered)
+        ticket = _answer(agent, ticket, contact, answered)
         ticket_transition(actor=agent, ticket=ticket, to=State.RESOLVED, now=answered + timedelta(hours=3))
         created += 1
     return created
+
+
+def _answer(agent: User, ticket: Ticket, contact: Contact, at: datetime) -> Ticket:
+    """The agent takes the request and gives the first answer, in the customer's language."""
+    ticket = ticket_transition(actor=agent, ticket=ticket, to=State.IN_PROGRESS, now=at)
+    ticket_reply(actor=agent, ticket=ticket, body=FIRST_ANSWER.get(contact.user.language, FIRST_ANSWER["fi"]), now=at)
+    return ticket
