@@ -1,4 +1,4 @@
-"""Heavy periodic work in a short-lived process of its own, started by the job that would otherwise do it.
+"""Heavy work in a short-lived process of its own, started by the job that would otherwise do it.
 
 A worker process keeps the memory its largest job ever needed: Python returns little of what it frees to the
 system. Making every customer's monthly report (WeasyPrint's layout, the figures of a month at a million
@@ -20,8 +20,8 @@ logger = logging.getLogger(__name__)
 
 def run_apart(command: str, *arguments: str, timeout: float) -> bool:
     """Run ``manage.py command arguments`` in a child process and wait for it; whether it succeeded. A failure
-    or a child that overruns ``timeout`` seconds is logged with the end of its output, never raised: the next
-    run of the periodic job tries again."""
+    or a child that overruns ``timeout`` seconds is logged with the end of its output and returned, not raised:
+    the caller decides (a periodic job waits for its next run, a queued one raises to be retried)."""
     started = [sys.executable, str(settings.BASE_DIR / "manage.py"), command, *arguments]
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py, with our own arguments
