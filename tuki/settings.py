@@ -95,8 +95,9 @@ INSTALLED_APPS = [
     "tuki.accounts.apps.LockoutConfig",  # django-axes, named in our languages
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "huey.contrib.djhuey",
+    # Before huey's app: its run_huey command is replaced by ours (tuki/core/management/commands/run_huey.py).
     "tuki.core",
+    "huey.contrib.djhuey",
     "tuki.audit",
     "tuki.accounts",
     "tuki.mfa",

@@ -7,7 +7,8 @@ qrcode (the QR code of the two-step enrolment page) and webauthn with cbor2 (sec
 the pages of the second step, and dkimpy with dnspython (checking senders' signatures) only by the mail intake.
 The Redis client is needed only where REDIS_URL is set (tuki.core.footprint). django-ninja with pydantic (the
 REST API, imported by its first request), WeasyPrint and pygal (the monthly report's PDF and charts) and boto3
-(object storage, configured only in production) are the same: about 10 MB each.
+(object storage, configured only in production) are the same: about 10 MB each; libmagic (an upload's type, read
+from an 8 MB database) and XlsxWriter (spreadsheet exports) a few MB each.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from tuki.tickets.services import ticket_create
 
 HEAVY = [
     *("numpy", "holidays", "qrcode", "webauthn", "cbor2", "dkim", "dns", "redis", "gevent"),
-    *("ninja", "pydantic", "weasyprint", "pygal", "boto3"),
+    *("ninja", "pydantic", "weasyprint", "pygal", "boto3", "magic", "xlsxwriter"),
 ]
 
 SCRIPT = """
@@ -100,3 +101,33 @@ def test_the_job_worker_loads_the_redis_client_only_with_redis(tmp_path: Path, r
     assert run.returncode == 0, run.stderr[-3000:]
     queue, client = run.stdout.splitlines()[-1].split()
     assert client == str(loaded) and queue == ("RedisHuey" if loaded else "WalSqliteHuey")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_worker_starts_without_the_web_half(tmp_path: Path) -> None:
+    """A consumer imports neither the REST API (pydantic's compiled core) nor libmagic (the upload check): Django's
+    system checks, which import every view, are not run at its start (tuki/core/management/commands/run_huey.py).
+    Compiled libraries show in the process's memory map, so the running worker is looked at from outside."""
+    environment = {**os.environ, "TUKI_VAR_DIR": str(tmp_path), "DEBUG": "0", "DATABASE_URL": database_url()}
+    environment.pop("REDIS_URL", None)
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py, as the worker starts
+        [sys.executable, "manage.py", "run_huey", "--workers", "1"],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            if "Huey consumer started" in line:
+                break
+        else:
+            pytest.fail("the worker stopped before it started consuming")
+        maps = Path(f"/proc/{worker.pid}/maps").read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert "_pydantic_core" not in maps and "libmagic" not in maps
+    assert "libsqlite3" in maps or "_sqlite3" in maps or "psycopg" in maps  # the map is the worker's, and complete

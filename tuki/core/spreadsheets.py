@@ -20,8 +20,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-import xlsxwriter  # type: ignore[import-untyped]
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d+(?:[.:]\d+)?")
 
@@ -61,6 +59,9 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     decimals, a date as YYYY-MM-DD); text is always written as text, never as a formula, and guarded like CSV
     cells. Rows go to disk as they come (XlsxWriter's constant memory mode), so a long sheet stays small."""
     output = io.BytesIO()
+    # Imported here: the library is a few MB that the processes serving pages would otherwise keep for good.
+    import xlsxwriter  # type: ignore[import-untyped]
+
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -7,7 +7,9 @@ message for anyone who wants to read it (a password-reset link, say) or open it 
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 logger = logging.getLogger("tuki.mail.outbox")
 _counter = threading.Lock()
+_numbers = itertools.count(1)
 
 
 class DevelopmentOutboxBackend(BaseEmailBackend):
@@ -33,17 +36,22 @@ class DevelopmentOutboxBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            path = self._path_for_next()
-            path.write_bytes(message.message().as_bytes(linesep="\n"))
+            path = self._write_new(message.message().as_bytes(linesep="\n"))
             logger.info("mail to %s: %s (%s)", ", ".join(message.recipients()), message.subject, path)
             sent += 1
         return sent
 
-    def _path_for_next(self) -> Path:
+    def _write_new(self, content: bytes) -> Path:
+        """Write the message under a name no other thread or process has taken: the second it was sent and the
+        next number this process counts (names sort in the order mail was sent), created exclusively."""
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        with _counter:  # two threads of one worker must not pick the same name
-            number = 1
-            while (path := self.folder / f"{stamp}-{number:03d}.eml").exists():
-                number += 1
-            path.touch()
-        return path
+        while True:
+            with _counter:
+                number = next(_numbers)
+            path = self.folder / f"{stamp}-{os.getpid()}-{number:06d}.eml"
+            try:
+                with path.open("xb") as file:
+                    file.write(content)
+                return path
+            except FileExistsError:  # a process of the same id before a restart: take the next number
+                continue

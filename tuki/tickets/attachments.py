@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +43,9 @@ SNIFF_BYTES = 8192
 
 
 def sniff(upload: UploadedFile) -> str:
+    # libmagic and its 8 MB database load on the first file, not in every process that files requests.
+    import magic
+
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
