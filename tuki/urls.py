@@ -22,3 +22,8 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
 ]
+
+handler400 = "tuki.core.error_pages.bad_request"
+handler403 = "tuki.core.error_pages.permission_denied"
+handler404 = "tuki.core.error_pages.page_not_found"
+handler500 = "tuki.core.error_pages.server_error"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.object_storage import keys
 from tests.portal.test_requests import PDF, _form
 from tuki.core.files import remove_orphaned_files
-from tuki.tickets.models import Attachment, Ticket
+from tuki.tickets.models import Attachment, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,22 @@ def test_readiness_probes_the_bucket(client: Client, s3_bucket: Any, settings: A
     s3_bucket.delete_bucket(Bucket=s3_bucket.tuki_bucket)  # the storage is gone
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["storage"] == "fail"
+
+
+def test_with_the_storage_away_a_filing_is_refused_clearly_and_leaves_nothing(
+    client: Client, anna: Any, agreement_a: Any, s3_bucket: Any, settings: Any
+) -> None:
+    """The endpoint down (nothing listens at its address): the form comes back with what was typed and a message
+    saying nothing was saved; no request, event or attachment row stays. The API answers 503 to the same."""
+    away = settings.STORAGES["default"] | {
+        "OPTIONS": settings.STORAGES["default"]["OPTIONS"] | {"endpoint_url": "http://127.0.0.1:9"}
+    }
+    settings.STORAGES = settings.STORAGES | {"default": away}
+    client.force_login(anna)
+    upload = SimpleUploadedFile("error.pdf", PDF, content_type="application/pdf")
+    answer = client.post("/portal/requests/new/", _form(attachments=[upload]))
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Tiedostoja ei juuri nyt voi tallentaa. Mitään ei tallennettu" in page
+    assert 'value="Intranet search is broken"' in page
+    assert not Ticket.objects.exists() and not Attachment.objects.exists() and not TicketEvent.objects.exists()

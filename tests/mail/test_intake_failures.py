@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,3 +175,52 @@ def test_a_message_that_always_fails_is_quarantined_after_the_attempts(
     assert record.status == InboundStatus.QUARANTINED and record.attempts == 3
     assert "simulated disk failure" in record.error
     assert not Ticket.objects.exists()
+
+
+# ------------------------------------------------------------------------------------- storage away, disk full
+
+
+@pytest.fixture
+def full_disk(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    """Stored mail on a 64 KB file system of its own, filled up (tmpfs: needs the right to mount, as root)."""
+    root = tmp_path / "small"
+    root.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(root)]
+    if subprocess.run(mount, capture_output=True, check=False).returncode != 0:  # noqa: S603
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        descriptor = os.open(root / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(descriptor, b"\0" * 4096):
+                pass
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+        finally:
+            os.close(descriptor)
+        settings.MEDIA_ROOT = root
+        yield root
+    finally:
+        subprocess.run(["umount", str(root)], check=False)  # noqa: S603, S607
+
+
+def test_a_full_disk_leaves_the_message_with_the_mail_server(anna: Any, agreement_a: Any, full_disk: Path) -> None:
+    raw = mail(attachments=[("loki.pdf", "application/pdf", PDF)])
+    assert pipe_intake(raw) == EX_TEMPFAIL  # the mail server keeps it and delivers it again
+    assert not InboundMessage.objects.exists() and not Ticket.objects.exists()
+    (full_disk / "filler").unlink()  # room again
+    assert pipe_intake(raw) == EX_OK
+    assert InboundMessage.objects.get().status == InboundStatus.ACCEPTED and Attachment.objects.count() == 1
+
+
+def test_object_storage_away_leaves_the_message_with_the_mail_server(
+    anna: Any, agreement_a: Any, s3_bucket: Any, settings: Any
+) -> None:
+    storage = settings.STORAGES["default"]
+    away = storage | {"OPTIONS": storage["OPTIONS"] | {"endpoint_url": "http://127.0.0.1:9"}}
+    settings.STORAGES = settings.STORAGES | {"default": away}
+    raw = mail(attachments=[("loki.pdf", "application/pdf", PDF)])
+    assert pipe_intake(raw) == EX_TEMPFAIL
+    assert not InboundMessage.objects.exists() and not Ticket.objects.exists()
+    settings.STORAGES = settings.STORAGES | {"default": storage}
+    assert pipe_intake(raw) == EX_OK
+    assert Ticket.objects.count() == 1 and Attachment.objects.count() == 1

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tuki.core.errors import Refusal
+from tuki.core.storage_errors import StorageUnavailable
 
 
 class ApiError(Exception):
@@ -101,6 +102,13 @@ def install(api: NinjaAPI) -> None:
         else:
             errors = [error_body(message, "invalid") for message in error.messages]
         return _answer(api, request, 422, {**errors[0], "errors": errors})
+
+    @api.exception_handler(StorageUnavailable)
+    def storage_away(request: HttpRequest, error: StorageUnavailable) -> HttpResponse:
+        detail = error.message_dict["files"][0]
+        response = _answer(api, request, 503, error_body(detail, "unavailable", "files"))
+        response["Retry-After"] = "30"
+        return response
 
     @api.exception_handler(Refusal)
     def refused(request: HttpRequest, error: Refusal) -> HttpResponse:

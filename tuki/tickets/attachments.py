@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -11,7 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from tuki.accounts.models import User
+from tuki.core.storage_errors import StorageUnavailable, storage_failures
 from tuki.tickets.models import Attachment, Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
 
 # What support work needs: documents, images, logs, archives. Anything else (HTML, executables, scripts)
 # is refused; everything is served as a download in any case.
@@ -93,7 +97,14 @@ def attachments_store(
             uploaded_by=actor if getattr(actor, "pk", None) else None,
             created_at=event.created_at,
         )
-        attachment.file.save(upload.name or "file", upload, save=False)
+        try:
+            attachment.file.save(upload.name or "file", upload, save=False)
+        except storage_failures() as exc:
+            # Files stored before this one are left to the orphan sweep (tuki.core.files): the storage is away.
+            logger.warning("Could not store attachment %s: %r", upload.name, exc)
+            raise StorageUnavailable(
+                {"files": _("The files cannot be stored right now. Nothing was saved; try again in a moment.")}
+            ) from exc
         attachment.save()
         stored.append(attachment)
     return stored

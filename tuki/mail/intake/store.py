@@ -22,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import Q
 
 from tuki.core.ratelimit import increment
+from tuki.core.storage_errors import storage_failures
 from tuki.mail.models import CLAIMING_STATUSES, AnswerState, InboundMessage, InboundStatus
 
 logger = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def _store_raw(raw: bytes, key: str) -> str:
     name = f"{key.split(':', 1)[-1][:32]}.eml"
     try:
         return str(field.storage.save(field.generate_filename(None, name), ContentFile(raw)))
-    except OSError as exc:
+    except storage_failures() as exc:
         raise TemporaryFailure(f"cannot store the message: {exc}", unavailable=True) from exc
 
 
