@@ -78,6 +78,10 @@ if not TUKI_CHANGE_PREFIX.isalnum():
 
 # The monthly reports are made on the first day of each month at this hour, in Europe/Helsinki.
 TUKI_REPORT_HOUR = env.get_int("TUKI_REPORT_HOUR", 6)
+# A consumer not heard from for this long has died: its jobs in hand go back on the queue (tuki.core.queue).
+TUKI_JOBS_ORPHANED_AFTER = env.get_int("TUKI_JOBS_ORPHANED_AFTER", 60)
+# A notification claimed but not marked sent for this long was being sent by a consumer that died: mailed again.
+TUKI_MAIL_CLAIM_LEASE = env.get_int("TUKI_MAIL_CLAIM_LEASE", 600)
 if not 0 <= TUKI_REPORT_HOUR <= 23:
     raise ImproperlyConfigured(f"TUKI_REPORT_HOUR must be an hour from 0 to 23; got {TUKI_REPORT_HOUR}.")
 # The report's PDF goes with its mail up to this size; a larger one is only linked (mail servers refuse big mail).
@@ -199,15 +203,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get_str("REDIS_URL")
 if REDIS_URL:
     env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+    # A Redis that hangs must not hang the pages: a cache that does not answer in 2 s is away (tuki.core.cache).
+    _redis_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
     CACHES: dict[str, dict[str, Any]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "tuki.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "OPTIONS": _redis_options},
         "versions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tuki.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "versions",
+            "OPTIONS": _redis_options,
         },
     }
-    HUEY: dict[str, Any] = {"huey_class": "huey.RedisHuey", "name": "tuki", "url": REDIS_URL}
+    HUEY: dict[str, Any] = {"huey_class": "tuki.core.queue.JournalledRedisHuey", "name": "tuki", "url": REDIS_URL}
 else:
     # Files, not each process's memory: the web workers and the job worker must see the same values. One host
     # only; several hosts share Redis instead. The version numbers of tuki.core.versioned have a folder of

@@ -100,7 +100,7 @@ def test_the_job_worker_loads_the_redis_client_only_with_redis(tmp_path: Path, r
     )
     assert run.returncode == 0, run.stderr[-3000:]
     queue, client = run.stdout.splitlines()[-1].split()
-    assert client == str(loaded) and queue == ("RedisHuey" if loaded else "WalSqliteHuey")
+    assert client == str(loaded) and queue == ("JournalledRedisHuey" if loaded else "WalSqliteHuey")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,15 +1,19 @@
-"""Housekeeping jobs that the worker runs on a schedule, each once a night however many consumers queue it."""
+"""Housekeeping jobs that the worker runs on a schedule: each nightly one once a night however many consumers
+queue it, and each minute the jobs of a consumer that died mid-job, and those kept while the queue was away, back
+on the queue."""
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import management
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, close_db, db_periodic_task
 
 from tuki.core.claims import claimed
 from tuki.core.files import remove_orphaned_files
+from tuki.core.queue import enqueue_deferred, requeue_orphans
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +53,19 @@ def files_remove_orphans() -> int | None:
     if removed:
         logger.info("Removed %d stored files that no row refers to", removed)
     return removed
+
+
+@db_periodic_task(crontab(minute="*"))
+def jobs_recover() -> None:
+    """Every consumer runs this each minute; each job is taken off the journal or the table atomically, so once
+    is once."""
+    requeue_orphans(HUEY, settings.TUKI_JOBS_ORPHANED_AFTER)
+    enqueue_deferred(HUEY)
+
+
+@HUEY.on_startup()
+@close_db
+def jobs_recover_at_start() -> None:
+    """A consumer restarted after a crash finds the jobs of the dead one without waiting for the minute."""
+    requeue_orphans(HUEY, settings.TUKI_JOBS_ORPHANED_AFTER)
+    enqueue_deferred(HUEY)

@@ -52,7 +52,9 @@ class Versioned(Generic[T]):
         if version is None:
             # Start from the clock, not from 1: a number lost (a Redis restart) must never come back as an old one.
             store.add(self.key, time_ns() // 1000, timeout=None)
-            version = store.get(self.key, 0)
+            version = store.get(self.key)
+            if version is None:  # the store does not answer (tuki.core.cache): load afresh until it does
+                return -time_ns()
         return int(version)
 
     def get(self) -> T:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -118,7 +119,7 @@ def _send_once(events: list[TicketEvent], recipient: User) -> bool:
     notification, created = Notification.objects.get_or_create(
         event=first, recipient=recipient, defaults={"message_id": event_message_id(first, recipient)}
     )
-    if not created:
+    if not created and not _take_over_abandoned(notification):
         return False
     # The mail leads with the act's message, when there is one; the other changes follow it as one line each.
     lead = next((event for event in events if event.kind == EventKind.REPLY), first)
@@ -132,6 +133,25 @@ def _send_once(events: list[TicketEvent], recipient: User) -> bool:
         raise
     Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
     return True
+
+
+def _take_over_abandoned(notification: Notification) -> bool:
+    """Whether this run sends a mail claimed before but never marked sent. Within the lease another consumer may
+    be sending it right now: the job fails and is retried later. Past it, the consumer that claimed it died
+    mid-send (its job back on the queue, tuki.core.queue); one run takes the claim over by moving its time."""
+    if notification.sent_at is not None:
+        return False
+    lease = timedelta(seconds=settings.TUKI_MAIL_CLAIM_LEASE)
+    if timezone.now() - notification.created_at < lease:
+        raise ClaimStillHeld(f"Notification {notification.pk} is being sent by another run; tried again later.")
+    taken = Notification.objects.filter(pk=notification.pk, sent_at=None, created_at=notification.created_at).update(
+        created_at=timezone.now()
+    )
+    return taken == 1
+
+
+class ClaimStillHeld(Exception):
+    """A mail claimed by another run that may still be sending it."""
 
 
 def build_message(
