@@ -8,6 +8,8 @@
 #   scripts/production_demo.sh start      start, print the address and return (stop it later with `stop`)
 #   scripts/production_demo.sh stop       stop what `start` started
 #   scripts/production_demo.sh restore-check   back up, drop, restore and count (docs/deploy.md, "Backups")
+#   scripts/production_demo.sh manage ARGS...  manage.py with the layout's environment (a consumer started again,
+#                                              the MTA's pipe: `manage mail_intake < message.eml`)
 #
 # Everything lives under var/production/ (TUKI_RUN_DIR). PostgreSQL and Redis are the machine's services, as in
 # production: DATABASE_URL (postgres://postgres@127.0.0.1:5432/tuki_production, created when missing) and
@@ -219,11 +221,12 @@ case "${1:-run}" in
   start) start ;;
   stop) stop ;;
   restore-check) restore_check ;;
+  manage) shift; tuki_environment; exec "$bin/python" manage.py "$@" ;;
   run)
     trap 'stop; exit 0' INT TERM
     start
     say "Ctrl-C stops everything"
     while sleep 3600; do :; done
     ;;
-  *) echo "usage: $0 [start|stop|restore-check]"; exit 2 ;;
+  *) echo "usage: $0 [start|stop|restore-check|manage ARGS...]"; exit 2 ;;
 esac
