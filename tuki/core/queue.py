@@ -26,6 +26,7 @@ import socket
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from huey import RedisHuey, SqliteHuey
@@ -47,6 +48,9 @@ class JournalledHuey:
     storage: Any
     # What the store raises when it cannot be reached: set by each class below.
     store_away: tuple[type[BaseException], ...] = ()
+    # Where a job goes while the store is away: tuki.core.deferred.keep, set when the apps are ready (this module
+    # is loaded while they are being loaded, before any model can be).
+    keep_when_away: Callable[[bytes], None] | None = None
     _consumer = ""
     _heartbeat_lock = threading.Lock()
 
@@ -56,9 +60,9 @@ class JournalledHuey:
         try:
             return super().enqueue(task)  # type: ignore[misc]
         except self.store_away as exc:
-            from tuki.core.models import DeferredJob  # the app registry is not ready when this module loads
-
-            DeferredJob.objects.create(data=self.serialize_task(task))  # type: ignore[attr-defined]
+            if JournalledHuey.keep_when_away is None:
+                raise
+            JournalledHuey.keep_when_away(self.serialize_task(task))  # type: ignore[attr-defined]
             logger.warning("The queue is away (%r): job %s kept in the database until it is back", exc, task.id)
             return None
 
@@ -99,26 +103,6 @@ class JournalledHuey:
                 self.storage.put_data(f"{ALIVE}{self._consumer}", str(time.time()).encode())
             except Exception:  # the store is away for a moment: the next beat tries again
                 logger.warning("Could not note that this consumer is alive", exc_info=True)
-
-
-def enqueue_deferred(huey: Any) -> int:
-    """Queue the jobs kept in the database while the queue was away; how many. Each row is claimed by deleting
-    it, so two consumers never both queue it; one that cannot be queued after all is kept again."""
-    from tuki.core.models import DeferredJob
-
-    queued = 0
-    for pk, data in DeferredJob.objects.order_by("pk").values_list("pk", "data")[:1000]:
-        if not DeferredJob.objects.filter(pk=pk).delete()[0]:
-            continue
-        try:
-            huey.storage.enqueue(bytes(data))
-        except huey.store_away:
-            DeferredJob.objects.create(data=data)
-            return queued
-        queued += 1
-    if queued:
-        logger.info("Queued %d jobs kept while the queue was away", queued)
-    return queued
 
 
 def requeue_orphans(huey: Any, orphaned_after: float) -> int:

@@ -12,8 +12,9 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, close_db, db_periodic_task
 
 from tuki.core.claims import claimed
+from tuki.core.deferred import enqueue_deferred
 from tuki.core.files import remove_orphaned_files
-from tuki.core.queue import enqueue_deferred, requeue_orphans
+from tuki.core.queue import requeue_orphans
 
 logger = logging.getLogger(__name__)
 
