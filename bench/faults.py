@@ -199,8 +199,9 @@ def locust_failures(prefix: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(table))
 
 
-def settle(layout: Layout, limit: float = 180) -> float:
-    """Wait until the queue is empty and every notification claimed is sent; how long it took."""
+def settle(layout: Layout, limit: float = 420) -> float:
+    """Wait until the queue is empty and every notification claimed is sent; how long it took (-1: not within
+    ``limit``, which covers a job failed while the database was away and retried five minutes later)."""
     began = time.monotonic()
     while time.monotonic() - began < limit:
         queued = int(layout.redis("llen", "huey.redis.tuki").stdout.strip() or 0)
