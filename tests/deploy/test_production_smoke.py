@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +42,9 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     except redis.RedisError:
         pytest.skip(f"Redis does not answer at {redis_url}")
-    run = tmp_path_factory.mktemp("production")
+    # Not under pytest's own temporary folder (0700): nginx's workers, which run as nobody, serve the static files.
+    run = Path(tempfile.mkdtemp(prefix="tuki-production-"))
+    run.chmod(0o755)
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TUKI_", "DJANGO_", "PROMETHEUS_"))}
     environ |= {
         "TUKI_RUN_DIR": str(run),
@@ -61,6 +65,7 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         yield {"url": url[1], "run": str(run), "cert": str(run / "tls" / "cert.pem"), "bash": bash, "env": environ}
     finally:
         subprocess.run([bash, str(SCRIPT), "stop"], cwd=ROOT, env=environ, timeout=120, check=False)  # noqa: S603
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def _token(page: str) -> str:
@@ -152,3 +157,19 @@ def test_a_backup_restores_with_every_row_and_file(layout: dict[str, Any]) -> No
     while web.get(f"{layout['url']}/readyz", timeout=30).status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.5)  # the web instances reconnect to the restored database by themselves
     assert web.get(f"{layout['url']}/readyz", timeout=30).json()["status"] == "ok"
+
+
+def test_with_no_web_instance_nginx_answers_503_with_our_page(layout: dict[str, Any]) -> None:
+    """Last in this module: it stops the web instances (the fixture stops the rest)."""
+    run = Path(layout["run"])
+    for pidfile in (run / "pids").glob("web-*.pid"):
+        os.kill(int(pidfile.read_text()), signal.SIGTERM)
+    web = requests.Session()
+    web.verify, web.trust_env = layout["cert"], False
+    deadline = time.monotonic() + 30
+    answer = web.get(f"{layout['url']}/portal/", timeout=30)
+    while answer.status_code != 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        answer = web.get(f"{layout['url']}/portal/", timeout=30)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
+    assert "Hetki, ole hyvä" in answer.text and "A moment, please" in answer.text
