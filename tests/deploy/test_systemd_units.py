@@ -47,3 +47,21 @@ def test_the_units_start_what_the_demo_starts() -> None:
             f'"$bin/{program}" {arguments}' in script
             or f'"$bin/{program}" {arguments.split(" tuki.wsgi")[0]}' in script
         ), template
+
+
+def test_the_environment_file_reads_alike_in_a_shell_and_in_systemd() -> None:
+    """docs/deploy.md loads deploy/tuki.env.example with `set -a; . file` for manage.py; the units read it as an
+    EnvironmentFile. An unquoted value with a space or a `<` is a syntax error to the one and fine to the other."""
+    example = ROOT / "deploy" / "tuki.env.example"
+    as_systemd = {}
+    for line in example.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            as_systemd[name] = value[1:-1] if value[:1] == value[-1:] == '"' else value
+    shell = shutil.which("sh") or "/bin/sh"
+    loaded = subprocess.run(  # noqa: S603 - the system's shell on our file
+        [shell, "-c", 'set -a; . "$0"; set +a; env -0', str(example)], capture_output=True, text=True, check=False
+    )
+    assert loaded.returncode == 0 and loaded.stderr == "", loaded.stderr
+    as_shell = dict(entry.split("=", 1) for entry in loaded.stdout.split("\0") if "=" in entry)
+    assert {name: as_shell.get(name) for name in as_systemd} == as_systemd
