@@ -131,3 +131,25 @@ def test_the_job_worker_starts_without_the_web_half(tmp_path: Path) -> None:
         worker.wait(timeout=30)
     assert "_pydantic_core" not in maps and "libmagic" not in maps
     assert "libsqlite3" in maps or "_sqlite3" in maps or "psycopg" in maps  # the map is the worker's, and complete
+
+
+@pytest.mark.parametrize("command", ["mail_intake", "reports_periodic", "report_notices_send"])
+@pytest.mark.django_db(transaction=True)
+def test_the_commands_machines_run_skip_the_system_checks(command: str, tmp_path: Path) -> None:
+    """The MTA's pipe starts `manage.py mail_intake` for every message, the consumer starts the monthly commands:
+    none imports the REST API and every view for Django's system checks (seen in Python's own import log)."""
+    environment = {**os.environ, "TUKI_VAR_DIR": str(tmp_path), "DEBUG": "0", "DATABASE_URL": database_url()}
+    environment.pop("REDIS_URL", None)
+    message = b"From: someone@example.org\r\nSubject: Hello\r\nMessage-ID: <footprint@example.org>\r\n\r\nHi\r\n"
+    run = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "-X", "importtime", "manage.py", command],
+        input=message,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    imported = {line.split("|")[-1].strip() for line in run.stderr.decode().splitlines() if "import time:" in line}
+    assert "django.db" in imported  # the import log was read
+    assert not {"ninja", "pydantic", "tuki.api.main"} & imported, run.stderr.decode()[-2000:]

@@ -20,6 +20,9 @@ from tuki.mail.intake.entry import EX_OK, pipe_intake
 
 class Command(BaseCommand):
     help = "Take in one mail message from standard input (for the mail server's pipe transport)."
+    # Started by machines, once a message or a job: Django's system checks would import every view first and
+    # double the process's time and memory (as for the consumer, tuki/core/management/commands/run_huey.py).
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = sys.stdin.buffer.read()

@@ -14,6 +14,9 @@ from tuki.reports.tasks import make_monthly_reports
 
 class Command(BaseCommand):
     help = "Make the monthly reports still missing and refresh the running month's figures (the worker runs it)."
+    # Started by machines, once a message or a job: Django's system checks would import every view first and
+    # double the process's time and memory (as for the consumer, tuki/core/management/commands/run_huey.py).
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
