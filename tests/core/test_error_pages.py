@@ -111,3 +111,9 @@ def test_the_site_recovers_by_itself_when_the_database_is_back(tmp_path: Any) ->
     finally:
         asker.kill()
         proxy.cut()
+
+
+@pytest.mark.django_db
+def test_an_address_the_api_does_not_have_answers_in_its_json(client: Client) -> None:
+    answer = client.get("/api/v1/no-such-thing")
+    assert answer.status_code == 404 and answer.json() == {"detail": "Ei löytynyt.", "code": "not_found", "field": None}

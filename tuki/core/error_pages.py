@@ -35,6 +35,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):  # an address the API does not have: its own JSON shape
+        return JsonResponse({"detail": _("Not found."), "code": "not_found", "field": None}, status=404)
     return _page(
         request, 404, _("Page not found"), _("There is no such page, or it is not yours to see. Check the address.")
     )
