@@ -35,19 +35,16 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "production_demo.sh"
 sys.path.insert(0, str(ROOT / "bench"))
+from desk import children, log, peak_mb  # noqa: E402 - the desk benchmark's reading of /proc and its log
 from load import REPLY, SUBJECT  # noqa: E402 - the load test's own markers
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/tuki_faults"
-BASH, REDIS_SERVER, REDIS_CLI, PG_CTLCLUSTER, PGREP = (
-    shutil.which(name) or name for name in ("bash", "redis-server", "redis-cli", "pg_ctlcluster", "pgrep")
+BASH, REDIS_SERVER, REDIS_CLI, PG_CTLCLUSTER = (
+    shutil.which(name) or name for name in ("bash", "redis-server", "redis-cli", "pg_ctlcluster")
 )
 REDIS_PORT = 6391
 SENDER = "anna@asiakas-a.example"  # a demo contact: the piped mail files requests of her customer
 RECEIVER = "mx.tuki.example"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 class Layout:
@@ -326,21 +323,20 @@ def peaks(layout: Layout) -> dict[str, float]:
     """The most resident memory each web instance's workers and each consumer held (VmHWM)."""
     found = {}
     for pidfile in (layout.run / "pids").glob("*.pid"):
-        name = pidfile.stem
-        if not name.startswith(("web-", "worker-")):
+        if not pidfile.stem.startswith(("web-", "worker-")):
             continue
-        pids = [int(pidfile.read_text())]
-        children = subprocess.run([PGREP, "-P", str(pids[0])], text=True, capture_output=True, check=False)  # noqa: S603
-        pids += [int(pid) for pid in children.stdout.split()]
+        pid = int(pidfile.read_text())
+        try:
+            processes = [pid, *children(pid)]
+        except OSError:  # the process is gone
+            continue
         highest = 0.0
-        for pid in pids:
+        for process in processes:
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        highest = max(highest, int(line.split()[1]) / 1024)
-            except OSError:
+                highest = max(highest, peak_mb(process))
+            except OSError:  # gone meanwhile
                 continue
-        found[name] = round(highest, 1)
+        found[pidfile.stem] = highest
     return found
 
 

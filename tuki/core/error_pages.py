@@ -36,7 +36,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(API_PREFIX):  # an address the API does not have: its own JSON shape
-        return JsonResponse({"detail": _("Not found."), "code": "not_found", "field": None}, status=404)
+        return _api_error(404, _("Not found."), "not_found")
     return _page(
         request, 404, _("Page not found"), _("There is no such page, or it is not yours to see. Check the address.")
     )
@@ -57,11 +57,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def unavailable(request: HttpRequest) -> HttpResponse:
     detail = _("The service is unavailable for a moment. Nothing you have saved is lost; try again in a minute.")
     if request.path.startswith(API_PREFIX):
-        response: HttpResponse = JsonResponse({"detail": detail, "code": "unavailable", "field": None}, status=503)
+        response = _api_error(503, detail, "unavailable")
     else:
         response = _page(request, 503, _("A moment, please"), detail)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _api_error(status: int, detail: str, code: str) -> HttpResponse:
+    # The shape of tuki.api.errors.error_body, written out: that module would bring django-ninja into every
+    # process that serves a page.
+    return JsonResponse({"detail": detail, "code": code, "field": None}, status=status)
 
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:

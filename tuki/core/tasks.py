@@ -56,17 +56,20 @@ def files_remove_orphans() -> int | None:
     return removed
 
 
+def _recover() -> None:
+    requeue_orphans(HUEY, settings.TUKI_JOBS_ORPHANED_AFTER)
+    enqueue_deferred(HUEY)
+
+
 @db_periodic_task(crontab(minute="*"))
 def jobs_recover() -> None:
     """Every consumer runs this each minute; each job is taken off the journal or the table atomically, so once
     is once."""
-    requeue_orphans(HUEY, settings.TUKI_JOBS_ORPHANED_AFTER)
-    enqueue_deferred(HUEY)
+    _recover()
 
 
 @HUEY.on_startup()
 @close_db
 def jobs_recover_at_start() -> None:
     """A consumer restarted after a crash finds the jobs of the dead one without waiting for the minute."""
-    requeue_orphans(HUEY, settings.TUKI_JOBS_ORPHANED_AFTER)
-    enqueue_deferred(HUEY)
+    _recover()

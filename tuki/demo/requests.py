@@ -92,20 +92,11 @@ def seed_requests() -> int:
     now = timezone.now()
     created = 0
     for email, subject, description, priority, hours_ago, what in REQUESTS:
-        contact = Contact.objects.filter(user__email=email).select_related("user").first()
-        if contact is None:
-            continue
         start = now - timedelta(hours=hours_ago)
-        environment = Environment.objects.filter(organisation_id=contact.organisation_id).order_by("pk").first()
-        ticket = ticket_create(
-            actor=contact.user,
-            requester=contact,
-            subject=subject,
-            description=description,
-            priority=priority,
-            environment=environment,
-            now=start,
-        )
+        filed = _filed_by(email, subject, description, priority, start, in_environment=True)
+        if filed is None:
+            continue
+        contact, ticket = filed
         step = start + timedelta(minutes=20)
         if what != "new" and agent is not None:
             ticket = _answer(agent, ticket, contact, step)
@@ -123,23 +114,39 @@ def _seed_last_month(agent: User | None, now: datetime) -> int:
     last_month = add_months(timezone.localtime(now).date().replace(day=1), -1)
     created = 0
     for email, subject, description, priority, day, hours_to_answer in LAST_MONTH:
-        contact = Contact.objects.filter(user__email=email).select_related("user").first()
-        if contact is None:
-            continue
         start = timezone.make_aware(datetime.combine(last_month.replace(day=day), time(9, 30)))
-        ticket = ticket_create(
-            actor=contact.user,
-            requester=contact,
-            subject=subject,
-            description=description,
-            priority=priority,
-            now=start,
-        )
+        filed = _filed_by(email, subject, description, priority, start, in_environment=False)
+        if filed is None:
+            continue
+        contact, ticket = filed
         answered = start + timedelta(hours=hours_to_answer)
         ticket = _answer(agent, ticket, contact, answered)
         ticket_transition(actor=agent, ticket=ticket, to=State.RESOLVED, now=answered + timedelta(hours=3))
         created += 1
     return created
+
+
+def _filed_by(
+    email: str, subject: str, description: str, priority: int, start: datetime, *, in_environment: bool
+) -> tuple[Contact, Ticket] | None:
+    """A request the demo contact ``email`` filed at ``start`` (about the customer's first environment, if
+    ``in_environment``); None when the contact is not there."""
+    contact = Contact.objects.filter(user__email=email).select_related("user").first()
+    if contact is None:
+        return None
+    environment = None
+    if in_environment:
+        environment = Environment.objects.filter(organisation_id=contact.organisation_id).order_by("pk").first()
+    ticket = ticket_create(
+        actor=contact.user,
+        requester=contact,
+        subject=subject,
+        description=description,
+        priority=priority,
+        environment=environment,
+        now=start,
+    )
+    return contact, ticket
 
 
 def _answer(agent: User, ticket: Ticket, contact: Contact, at: datetime) -> Ticket:
