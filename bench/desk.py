@@ -958,6 +958,9 @@ def run(args: argparse.Namespace, var_dir: Path, env: dict[str, str]) -> dict[st
     log("made staff, calendars, 200 customers, contacts and agreements")
     data, load_seconds = load(args.requests, world, vendor)
     log(f"loaded in {load_seconds:.1f}s")
+    if args.load_only:
+        connection.close()
+        return {"database": vendor, "requests": args.requests, "load_seconds": round(load_seconds, 1)}
 
     state = data["state"]
     rng = np.random.default_rng(7)
@@ -1076,8 +1079,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--settle", type=float, default=70, help="seconds the job worker runs at least (one periodic tick and more)"
     )
     parser.add_argument("--pg-name", default=PG_NAME, help="the PostgreSQL database to make and drop")
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only load the data set into --pg-name and keep it (bench/faults.py runs its load test on it)",
+    )
     args = parser.parse_args(argv)
     PG_NAME = args.pg_name
+    if args.load_only and args.database != "postgres":
+        parser.error("--load-only loads a PostgreSQL database (--database postgres)")
     var_dir = Path(tempfile.mkdtemp(prefix="tuki-bench-"))
     env = prepare_environment(args.database, var_dir)
     cleanup: list[Callable[[], None]] = []
@@ -1089,7 +1099,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = run(args, var_dir, env)
     finally:
-        if args.keep:
+        if args.load_only:
+            shutil.rmtree(var_dir, ignore_errors=True)
+            log(f"loaded the database {PG_NAME}")
+        elif args.keep:
             log(f"kept {var_dir}" + (f" and database {PG_NAME}" if args.database == "postgres" else ""))
         else:
             from django.db import connections

@@ -1,15 +1,17 @@
 """The production layout under load and faults, and a count afterwards that nothing was lost or doubled.
 
-    bench/faults.py                      50 users for 5 minutes, every fault (docs/deploy.md, "Faults")
-    bench/faults.py --quick              10 users for 45 seconds, one consumer killed (what the suite runs)
+    bench/faults.py                      50 users for 5 minutes on 1,000,000 requests, every fault (docs/deploy.md)
+    bench/faults.py --quick              10 users for 45 seconds on the demo's data, one consumer killed (the suite)
 
-Starts scripts/production_demo.sh (its own run directory, database ``tuki_faults`` and a Redis of its own that
-keeps its data on disk, as docs/deploy.md asks of production), runs bench/load.py with Locust, pipes mail into
-the intake as an MTA would, and meanwhile: kills a consumer with SIGKILL and starts it again as systemd would;
-restarts Redis; restarts PostgreSQL (``--faults all`` only: the machine's server, so never in the suite). Then it
-waits for the consumers to finish and counts in the database: every filing and reply Locust saw saved is there,
-every piped message was taken once, every notification was sent and none twice (each Message-ID once in the
-outbox). Prints JSON; exit status 1 when something was lost, doubled or failed outside a fault's window.
+Loads bench/desk.py's data set (``--requests``; its staff and contacts are the load test's users), starts
+scripts/production_demo.sh (its own run directory, database ``tuki_faults`` and a Redis of its own that keeps
+its data on disk, as docs/deploy.md asks of production), runs bench/load.py with Locust, delivers mail through
+scripts/mailgate.py as an MTA would (five messages a second), and meanwhile: kills a consumer with SIGKILL and
+starts it again as systemd would; restarts Redis; restarts PostgreSQL (not with ``--quick``: the machine's
+server, so never in the suite). Then it waits for the consumers to finish and counts in the database: every
+filing and reply Locust saw saved is there, every piped message was taken once, every notification was sent and
+none twice (each Message-ID once in the outbox). Prints JSON; exit status 1 when something was lost, doubled or
+failed outside a fault's window.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import csv
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -35,7 +38,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "production_demo.sh"
 sys.path.insert(0, str(ROOT / "bench"))
-from desk import children, log, peak_mb  # noqa: E402 - the desk benchmark's reading of /proc and its log
+from desk import (  # noqa: E402 - the desk benchmark's people, its reading of /proc and its log
+    CONTACT_PASSWORD,
+    CONTACTS_PER_ORGANISATION,
+    PASSWORD,
+    children,
+    log,
+    peak_mb,
+)
 from load import REPLY, SUBJECT  # noqa: E402 - the load test's own markers
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/tuki_faults"
@@ -43,7 +53,8 @@ BASH, REDIS_SERVER, REDIS_CLI, PG_CTLCLUSTER = (
     shutil.which(name) or name for name in ("bash", "redis-server", "redis-cli", "pg_ctlcluster")
 )
 REDIS_PORT = 6391
-SENDER = "anna@asiakas-a.example"  # a demo contact: the piped mail files requests of her customer
+DEMO_SENDER = "anna@asiakas-a.example"  # a demo contact: the piped mail files requests of her customer
+BENCH_SENDER = "contact2@customer001.example"  # one of bench/desk.py's contacts, on its data set
 RECEIVER = "mx.tuki.example"
 
 
@@ -148,30 +159,73 @@ def restart_postgres(layout: Layout) -> dict[str, Any]:
 FAULTS = {"kill-consumer": kill_a_consumer, "redis": restart_redis, "postgres": restart_postgres}
 
 
-def pipe_mail(layout: Layout, every: float, until: float, sent: list[str], failed: list[str]) -> None:
-    """Deliver a message through the MTA's pipe every ``every`` seconds; a temporary failure (75) is retried
-    by the MTA, here at once, as many times as it takes."""
-    number = 0
-    while time.monotonic() < until:
-        number += 1
-        message_id = make_msgid(domain="asiakas-a.example")
-        raw = (
-            f"Authentication-Results: {RECEIVER}; dkim=pass header.d=asiakas-a.example; "
-            "dmarc=pass header.from=asiakas-a.example\r\n"
-            f"From: Anna Asiakas <{SENDER}>\r\nTo: tuki@example.com\r\nSubject: Load test mail {number}\r\n"
-            f"Message-ID: {message_id}\r\nDate: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n\r\nThe report does not open.\r\n"
-        ).encode()
-        for _ in range(60):
+def load_test_mail(sender: str, number: int, message_id: str) -> bytes:
+    domain = sender.rpartition("@")[2]
+    return (
+        f"Authentication-Results: {RECEIVER}; dkim=pass header.d={domain}; dmarc=pass header.from={domain}\r\n"
+        f"From: <{sender}>\r\nTo: tuki@example.com\r\nSubject: Load test mail {number}\r\n"
+        f"Message-ID: {message_id}\r\nDate: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nThe report does not open.\r\n"
+    ).encode()
+
+
+class MailServer:
+    """Delivers a message every ``every`` seconds through the pipe into scripts/mailgate.py, as an MTA would: each
+    delivery in its own process, several at once when Tuki is slow to answer, and a temporary failure (75)
+    delivered again a second later, as many times as it takes (an MTA waits minutes; the count is the same)."""
+
+    def __init__(self, layout: Layout, every: float, sender: str) -> None:
+        self.layout, self.every, self.sender = layout, every, sender
+        self.sent: list[str] = []
+        self.failed: list[str] = []
+        self.seconds: list[float] = []  # from the first attempt to the message taken
+        self.retried = 0
+        self._lock = threading.Lock()
+
+    def deliver(self, number: int) -> None:
+        message_id = make_msgid(domain=self.sender.rpartition("@")[2])
+        raw = load_test_mail(self.sender, number, message_id)
+        began = time.monotonic()
+        for attempt in range(120):
             piped = subprocess.run(  # noqa: S603 - our own script
-                [BASH, str(SCRIPT), "manage", "mail_intake"], input=raw, cwd=ROOT, env=layout.environ,
+                [BASH, str(SCRIPT), "mailgate"], input=raw, cwd=ROOT, env=self.layout.environ,
                 capture_output=True, check=False,
             )  # fmt: skip
             if piped.returncode != 75:
                 break
+            with self._lock:
+                self.retried += attempt == 0
             time.sleep(1)
-        (sent if piped.returncode == 0 else failed).append(message_id)
-        time.sleep(every)
+        with self._lock:
+            (self.sent if piped.returncode == 0 else self.failed).append(message_id)
+            if piped.returncode == 0:
+                self.seconds.append(time.monotonic() - began)
+
+    def run(self, until: float) -> None:
+        deliveries = []
+        began = time.monotonic()
+        number = 0
+        while (due := began + number * self.every) < until:
+            time.sleep(max(0.0, due - time.monotonic()))
+            number += 1
+            delivery = threading.Thread(target=self.deliver, args=(number,), daemon=True)
+            delivery.start()
+            deliveries.append(delivery)
+        for delivery in deliveries:
+            delivery.join(timeout=180)
+
+    def report(self, seconds: float) -> dict[str, Any]:
+        ordered = sorted(self.seconds) or [0.0]
+        return {
+            "piped_messages": len(self.sent),
+            "piped_messages_refused": len(self.failed),
+            "piped_messages_delivered_again": self.retried,
+            "piped_per_second": round(len(self.sent) / seconds, 2),
+            "pipe_ms": {
+                "p50": round(1000 * ordered[len(ordered) // 2], 1),
+                "p95": round(1000 * ordered[int(len(ordered) * 0.95)], 1),
+            },
+        }
 
 
 def locust_stats(prefix: Path) -> dict[str, dict[str, Any]]:
@@ -242,17 +296,45 @@ def count(layout: Layout, since: Any, piped: list[str]) -> dict[str, Any]:
     }
 
 
+def load_data_set(layout: Layout, requests: int) -> dict[str, str]:
+    """bench/desk.py's staff, 200 customers and ``requests`` requests with their history in the layout's database;
+    the load test's logins on it (bench/load.py's variables)."""
+    log(f"loading bench/desk.py's {requests:,} requests")
+    loaded = subprocess.run(  # noqa: S603 - our own benchmark's loader
+        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "bench" / "desk.py"), "--load-only", "--database",
+         "postgres", "--pg-name", DATABASE.rsplit("/", 1)[1], "--requests", str(requests)],
+        cwd=ROOT, env=layout.environ, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if loaded.returncode != 0:
+        raise RuntimeError(loaded.stderr[-3000:])
+    contacts = [f"contact{n}@customer{o:03d}.example" for o in range(1, 11) for n in (1, 3)]
+    assert CONTACTS_PER_ORGANISATION >= 3
+    return {
+        "TUKI_LOAD_AGENTS": "agent1@bench.example,agent2@bench.example,agent3@bench.example",
+        "TUKI_LOAD_AGENT_PASSWORD": PASSWORD,
+        "TUKI_LOAD_CONTACTS": ",".join(contacts),
+        "TUKI_LOAD_CONTACT_PASSWORD": CONTACT_PASSWORD,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--faults", default="kill-consumer,redis,postgres", help="comma-separated: " + ",".join(FAULTS))
-    parser.add_argument("--mail-every", type=float, default=1.0, help="seconds between piped messages")
-    parser.add_argument("--quick", action="store_true", help="10 users, 45 s, one consumer killed")
+    parser.add_argument("--mail-every", type=float, default=0.2, help="seconds between piped messages")
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users starting (and logging in) a second")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1_000_000,
+        help="bench/desk.py's data set of this many requests, loaded first; its people log in (0: the demo's data)",
+    )
+    parser.add_argument("--quick", action="store_true", help="10 users, 45 s, one consumer killed, the demo's data")
     parser.add_argument("--run-dir", default=str(ROOT / "var" / "faults"))
     args = parser.parse_args(argv)
     if args.quick:
-        args.users, args.seconds, args.faults, args.mail_every = 10, 45, "kill-consumer", 2.0
+        args.users, args.seconds, args.faults, args.mail_every, args.requests = 10, 45, "kill-consumer", 1.0, 0
     faults = [FAULTS[name] for name in args.faults.split(",") if name]
 
     run = Path(args.run_dir)
@@ -260,41 +342,47 @@ def main(argv: list[str] | None = None) -> int:
     layout = Layout(run)
     with psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
         admin.execute("DROP DATABASE IF EXISTS tuki_faults WITH (FORCE)")
+    result: dict[str, Any] = {"users": args.users, "seconds": args.seconds, "requests_before": args.requests}
+    people = load_data_set(layout, args.requests) if args.requests else {}
+    sender = BENCH_SENDER if args.requests else DEMO_SENDER
     log("starting the production layout")
     layout.start()
-    result: dict[str, Any] = {"users": args.users, "seconds": args.seconds, "faults": []}
+    result["faults"] = []
     try:
         since = layout.sql("select now()")
         prefix = run / "load"
         locust = subprocess.Popen(  # noqa: S603 - the load test's tool from our environment
             [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "load.py"), "--headless",
-             "--host", layout.url, "-u", str(args.users), "-r", "10", "-t", f"{args.seconds}s",
+             "--host", layout.url, "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
              "--csv", str(prefix), "--only-summary", "--stop-timeout", "30"],
-            cwd=ROOT, env={**os.environ, "TUKI_LOAD_CA": str(run / "tls" / "cert.pem")},
+            cwd=ROOT, env={**os.environ, "TUKI_LOAD_CA": str(run / "tls" / "cert.pem"), **people},
             stdout=subprocess.DEVNULL, stderr=(run / "locust.log").open("wb"),
         )  # fmt: skip
         began = time.monotonic()
-        sent: list[str] = []
-        failed: list[str] = []
-        piping = threading.Thread(
-            target=pipe_mail, args=(layout, args.mail_every, began + args.seconds - 5, sent, failed), daemon=True
-        )
+        cpu_before = cpu_by_part(layout, locust.pid)
+        mail_cpu_before = children_cpu()  # the pipe's processes, as they are waited for
+        mail_server = MailServer(layout, args.mail_every, sender)
+        piping = threading.Thread(target=mail_server.run, args=(began + args.seconds - 5,), daemon=True)
         piping.start()
         for number, fault in enumerate(faults, start=1):
             # Spread over the middle of the run, after the users have ramped up.
             time.sleep(max(0.0, began + args.seconds * number / (len(faults) + 1) - time.monotonic()))
             at = round(time.monotonic() - began, 1)
             result["faults"].append(fault(layout) | {"at_second": at})
+        piping.join(timeout=240)
+        result["cpu_seconds"] = {  # a process started again meanwhile (the killed consumer) counts from its start
+            part: round(seconds - (cpu_before[part][1] if cpu_before.get(part, (0, 0))[0] == pid else 0.0), 1)
+            for part, (pid, seconds) in cpu_by_part(layout, locust.pid).items()
+        }
+        result["cpu_seconds"]["mailgate"] = round(children_cpu() - mail_cpu_before, 1)
         locust.wait(timeout=args.seconds + 150)
-        piping.join(timeout=120)
         log("load over; waiting for the consumers to finish")
         result["settled_seconds"] = settle(layout)
         stats = locust_stats(prefix)
         result["pages"] = {name: row for name, row in stats.items() if name != "Aggregated"}
         result["failures"] = locust_failures(prefix)
-        result["piped_messages"] = len(sent)
-        result["piped_messages_refused"] = len(failed)
-        result["counts"] = count(layout, since, sent)
+        result |= mail_server.report(args.seconds - 5)
+        result["counts"] = count(layout, since, mail_server.sent)
         result["peak_mb"] = peaks(layout)
     finally:
         layout.stop()
@@ -317,6 +405,40 @@ def main(argv: list[str] | None = None) -> int:
     result["nothing_doubled"] = counts["piped_messages_taken_twice"] == 0 and counts["mails_sent_twice"] == 0
     print(json.dumps(result, indent=1))
     return 0 if result["nothing_lost"] and result["nothing_doubled"] else 1
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process and its children have used so far, from /proc."""
+    total = 0.0
+    try:
+        processes = [pid, *children(pid)]
+    except OSError:  # gone
+        return total
+    for process in processes:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_by_part(layout: Layout, locust: int) -> dict[str, tuple[int, float]]:
+    """Each part of the layout, the load generator and PostgreSQL: its process and the CPU seconds it has used so
+    far (PostgreSQL: all of the server's processes; a backend that ended meanwhile is missing, and anything else
+    the machine runs on the server is in)."""
+    parts = {name.stem: int(name.read_text()) for name in (layout.run / "pids").glob("*.pid")}
+    parts["redis"] = int((layout.run / "redis" / "redis.pid").read_text())
+    parts["locust"] = locust
+    found = {name: (pid, cpu_seconds(pid)) for name, pid in sorted(parts.items())}
+    postgres = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False)  # noqa: S607
+    found["postgresql"] = (0, sum(cpu_seconds(int(pid)) for pid in postgres.stdout.split()))
+    return found
 
 
 def peaks(layout: Layout) -> dict[str, float]:

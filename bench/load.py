@@ -4,7 +4,10 @@
     locust -f bench/load.py --headless --host https://127.0.0.1:8443 -u 50 -r 10 -t 5m --csv var/load
 
 Bounded in time by ``-t``, loopback only. Agents (the demo's agent@ and ville@) open the default queue, a filtered
-queue and request pages, and reply; contacts (Anna, Antti) list their requests, open them and file new ones.
+queue and request pages, and reply; contacts (Anna, Antti) list their requests, open them and file new ones. On
+another data set (bench/faults.py --requests loads bench/desk.py's), its people log in instead:
+``TUKI_LOAD_AGENTS`` and ``TUKI_LOAD_CONTACTS`` (comma-separated e-mail addresses) with ``TUKI_LOAD_AGENT_PASSWORD``
+and ``TUKI_LOAD_CONTACT_PASSWORD``.
 Every request is named by its page type, so the statistics are per page type. ``--host`` must be the layout's
 address; the certificate is the layout's own (``TUKI_LOAD_CA``, default var/production/tls/cert.pem).
 """
@@ -18,7 +21,7 @@ from typing import Any
 
 from locust import HttpUser, between, task
 
-PASSWORD = "tuki-demo-2026"  # noqa: S105 - the published demo password (README)
+DEMO_PASSWORD = "tuki-demo-2026"  # noqa: S105 - the published demo password (README)
 CA = os.environ.get("TUKI_LOAD_CA", "var/production/tls/cert.pem")
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _REQUEST_LINK = re.compile(r'href="/(?:desk|portal)/requests/((?:SR)-\d+)/"')
@@ -35,9 +38,14 @@ def _saved_or_failed(answer: Any) -> None:
         answer.failure(f"not saved: {answer.status_code}")
 
 
+def _people(variable: str, demo: str) -> tuple[str, ...]:
+    return tuple(email.strip() for email in os.environ.get(variable, demo).split(",") if email.strip())
+
+
 class _Person(HttpUser):
     abstract = True
     emails: tuple[str, ...] = ()
+    password = DEMO_PASSWORD
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
@@ -49,7 +57,7 @@ class _Person(HttpUser):
             data={
                 "csrfmiddlewaretoken": self._token(page.text),
                 "username": random.choice(self.emails),
-                "password": PASSWORD,
+                "password": self.password,
             },
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
@@ -68,7 +76,8 @@ class _Person(HttpUser):
 
 
 class Agent(_Person):
-    emails = ("agent@tuki.example", "ville@tuki.example")
+    emails = _people("TUKI_LOAD_AGENTS", "agent@tuki.example,ville@tuki.example")
+    password = os.environ.get("TUKI_LOAD_AGENT_PASSWORD", DEMO_PASSWORD)
     weight = 2
 
     @task(4)
@@ -102,7 +111,8 @@ class Agent(_Person):
 
 
 class Contact(_Person):
-    emails = ("anna@asiakas-a.example", "antti@asiakas-a.example")
+    emails = _people("TUKI_LOAD_CONTACTS", "anna@asiakas-a.example,antti@asiakas-a.example")
+    password = os.environ.get("TUKI_LOAD_CONTACT_PASSWORD", DEMO_PASSWORD)
     weight = 1
 
     @task(3)

@@ -10,6 +10,7 @@
 #   scripts/production_demo.sh restore-check   back up, drop, restore and count (docs/deploy.md, "Backups")
 #   scripts/production_demo.sh manage ARGS...  manage.py with the layout's environment (a consumer started again,
 #                                              the MTA's pipe: `manage mail_intake < message.eml`)
+#   scripts/production_demo.sh mailgate < message.eml   the MTA's pipe through scripts/mailgate.py and nginx
 #
 # Everything lives under var/production/ (TUKI_RUN_DIR). PostgreSQL and Redis are the machine's services, as in
 # production: DATABASE_URL (postgres://postgres@127.0.0.1:5432/tuki_production, created when missing) and
@@ -44,6 +45,7 @@ tuki_environment() {
   # No mail server here: each message is written under var/production/var/mail/ and logged in one line.
   export EMAIL_HOST=
   export TUKI_METRICS_ALLOWED_ADDRESSES=127.0.0.1/32,::1/128 TUKI_METRICS_TOKEN_FILE="$run/secrets/metrics_token"
+  export TUKI_MAIL_GATE_TOKEN_FILE="$run/secrets/mail_gate_token"
   export PROMETHEUS_MULTIPROC_DIR="$run/metrics"
   export TUKI_LOG_FORMAT=json TZ="${TZ:-Europe/Helsinki}"
   # HSTS for an hour, not a year: this certificate is made up and the address is someone's loopback.
@@ -66,7 +68,7 @@ wait_for() {  # what, command...: retry for a minute
 
 secrets_and_certificate() {
   mkdir -p "$run/secrets" "$run/tls" && chmod 700 "$run/secrets"
-  for name in secret_key s3_secret metrics_token; do
+  for name in secret_key s3_secret metrics_token mail_gate_token; do
     [ -s "$run/secrets/$name" ] || "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))' >"$run/secrets/$name"
   done
   if [ ! -s "$run/tls/cert.pem" ]; then
@@ -222,11 +224,13 @@ case "${1:-run}" in
   stop) stop ;;
   restore-check) restore_check ;;
   manage) shift; tuki_environment; exec "$bin/python" manage.py "$@" ;;
+  mailgate) exec "$bin/python" -I scripts/mailgate.py --url "$base_url/mail/inbound" \
+    --token-file "$run/secrets/mail_gate_token" --cafile "$run/tls/cert.pem" ;;
   run)
     trap 'stop; exit 0' INT TERM
     start
     say "Ctrl-C stops everything"
     while sleep 3600; do :; done
     ;;
-  *) echo "usage: $0 [start|stop|restore-check|manage ARGS...]"; exit 2 ;;
+  *) echo "usage: $0 [start|stop|restore-check|manage ARGS...|mailgate]"; exit 2 ;;
 esac

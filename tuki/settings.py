@@ -466,6 +466,12 @@ TUKI_METRICS_TOKEN = env.secret("TUKI_METRICS_TOKEN")
 if TUKI_METRICS_TOKEN and len(TUKI_METRICS_TOKEN) < 32:
     raise ImproperlyConfigured("TUKI_METRICS_TOKEN must be at least 32 characters long.")
 
+# POST /mail/inbound (tuki.mail.gate, fed by scripts/mailgate.py from the mail server) is off until this is set;
+# then it takes mail only from a request with "Authorization: Bearer <TUKI_MAIL_GATE_TOKEN>".
+TUKI_MAIL_GATE_TOKEN = env.secret("TUKI_MAIL_GATE_TOKEN")
+if TUKI_MAIL_GATE_TOKEN and len(TUKI_MAIL_GATE_TOKEN) < 32:
+    raise ImproperlyConfigured("TUKI_MAIL_GATE_TOKEN must be at least 32 characters long.")
+
 # Logs: one JSON object a line in production (for a log shipper), readable text in development; both name the
 # request or job each line belongs to (tuki.core.request_id).
 TUKI_LOG_FORMAT = env.get_str("TUKI_LOG_FORMAT", "json" if PRODUCTION else "plain")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from tuki.core.health import healthz, readyz
 from tuki.core.icons import favicon
 from tuki.core.lazy_urls import lazy_include
+from tuki.mail.gate import inbound
 from tuki.ops.metrics import metrics
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
+    path("mail/inbound", inbound, name="mail_inbound"),
     path("favicon.ico", favicon, name="favicon"),
 ]
 

@@ -93,6 +93,7 @@ def _start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]
         ({"TUKI_S3_BUCKET": "tuki", "TUKI_S3_ADDRESSING_STYLE": "sideways"}, "TUKI_S3_ADDRESSING_STYLE"),
         ({"TUKI_METRICS_ALLOWED_ADDRESSES": "10.0.0.0/8,prometheus"}, "TUKI_METRICS_ALLOWED_ADDRESSES"),
         ({"TUKI_METRICS_TOKEN": "short"}, "TUKI_METRICS_TOKEN"),
+        ({"TUKI_MAIL_GATE_TOKEN": "short"}, "TUKI_MAIL_GATE_TOKEN"),
         ({"TUKI_LOG_FORMAT": "xml"}, "TUKI_LOG_FORMAT"),
     ],
 )

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 import requests
@@ -136,6 +137,26 @@ def test_a_contact_files_a_request_through_nginx_and_the_worker_mails_it(layout:
     assert metrics.status_code == 200
     assert 'tuki_request_duration_seconds_count{method="POST",status="3xx",view="portal:new_request"}' in metrics.text
     assert "tuki_queue_length" in metrics.text
+
+
+def test_the_mail_server_delivers_through_the_gate_and_nginx(layout: dict[str, Any]) -> None:
+    """scripts/mailgate.py as the MTA's pipe: over TLS through nginx into a web instance, stored in the bucket."""
+    message_id = f"<gate-{time.time_ns()}@asiakas-a.example>"
+    raw = (
+        f"From: Anna Asiakas <anna@asiakas-a.example>\r\nTo: tuki@example.com\r\nSubject: Through the gate\r\n"
+        f"Message-ID: {message_id}\r\n\r\nThe report does not open.\r\n"
+    ).encode()
+    delivered = subprocess.run(  # noqa: S603 - our own script
+        [layout["bash"], str(SCRIPT), "mailgate"], input=raw, cwd=ROOT, env=layout["env"], capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert delivered.returncode == 0, delivered.stderr
+    with psycopg.connect(layout["env"]["DATABASE_URL"]) as database:
+        taken = database.execute(
+            "select source, raw from mail_inboundmessage where message_id = %s", [message_id]
+        ).fetchall()
+    [(source, stored)] = taken  # once, kept whole (in the bucket) for the agents
+    assert source == "pipe" and stored
 
 
 def test_a_backup_restores_with_every_row_and_file(layout: dict[str, Any]) -> None:
