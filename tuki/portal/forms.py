@@ -2,43 +2,57 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from tuki.accounts.models import BusinessUnit, Contact, User
 from tuki.agreements.models import Agreement, Priority
+from tuki.core.durations import format_minutes
 from tuki.core.forms import MultipleFileField, OnDemandModelChoiceField, OnDemandModelMultipleChoiceField
 from tuki.core.scoping import visible_to
 from tuki.environments.models import Environment
-from tuki.sla.explain import format_duration
 from tuki.tickets import forms as tickets_forms
 from tuki.tickets.forms import TicketForm, submission_key_field
 from tuki.tickets.lifecycle import CUSTOMER_ACTIONS
 from tuki.tickets.models import Kind, State
 from tuki.tickets.services import ticket_transition
 
+# What each priority means to the customer, whatever their agreement.
+PRIORITY_MEANINGS = {
+    Priority.CRITICAL: gettext_lazy("production has stopped"),
+    Priority.HIGH: gettext_lazy("work is seriously hampered"),
+    Priority.NORMAL: gettext_lazy("a fault or need with a workaround"),
+    Priority.LOW: gettext_lazy("a question or small wish"),
+}
+
 
 def priority_choices(agreement: Agreement | None) -> list[tuple[int, str]]:
     """Each priority with what it means under the customer's agreement."""
-    meaning = {
-        Priority.CRITICAL: gettext_lazy("production has stopped"),
-        Priority.HIGH: gettext_lazy("work is seriously hampered"),
-        Priority.NORMAL: gettext_lazy("a fault or need with a workaround"),
-        Priority.LOW: gettext_lazy("a question or small wish"),
-    }
+    targets: dict[int, tuple[int, int]] = {}
+    for target in agreement.targets.all() if agreement else ():
+        targets.setdefault(target.priority, (target.first_response_minutes, target.resolution_minutes))
+    return list(_priority_choices(tuple(sorted(targets.items())), get_language()))
+
+
+@lru_cache(maxsize=1024)
+def _priority_choices(targets: tuple[tuple[int, tuple[int, int]], ...], language: str) -> tuple[tuple[int, str], ...]:
+    # The texts depend only on the targets' minutes and the language, and every form of a customer shows the same
+    # ones: each process writes them once instead of on every form.
+    minutes = dict(targets)
     choices = []
     for value, label in Priority.choices:
-        text = f"{label} – {meaning[Priority(value)]}"
-        target = agreement.target_for(value) if agreement else None
-        if target is not None:
-            text += " · " + str(gettext_lazy("response %(response)s, resolution %(resolution)s")) % {
-                "response": format_duration(target.first_response),
-                "resolution": format_duration(target.resolution),
+        text = f"{label} – {PRIORITY_MEANINGS[Priority(value)]}"
+        if value in minutes:
+            response, resolution = minutes[value]
+            text += " · " + gettext("response %(response)s, resolution %(resolution)s") % {
+                "response": format_minutes(response),
+                "resolution": format_minutes(resolution),
             }
         choices.append((value, text))
-    return choices
+    return tuple(choices)
 
 
 class NewRequestForm(forms.Form):
