@@ -1,6 +1,7 @@
 """A job worker killed mid-job (SIGKILL, as the OOM killer does it) loses nothing and doubles nothing: the job it
 had in hand goes back on the queue (tuki.core.queue), another consumer runs it, and each person gets the request's
-notification once, the one the dead consumer was sending included (tuki.mail.notifications).
+notification once, the one the dead consumer was sending included (tuki.mail.notifications): the job run again
+knows that claim for its own and sends it at once, not after the claim's ten-minute lease.
 
 Real processes throughout: the request is filed by a process whose jobs are queued (not run in place), the
 consumers are `manage.py run_huey`, and the mail goes to a real SMTP server that holds the first message unanswered
@@ -65,7 +66,6 @@ def _environment(tmp_path: Path, smtp_port: int, redis_url: str) -> dict[str, st
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "TUKI_JOBS_ORPHANED_AFTER": "2",
-        "TUKI_MAIL_CLAIM_LEASE": "1",
         "REDIS_URL": redis_url,
     }
     if not redis_url:

@@ -10,7 +10,7 @@ from django.core import mail
 
 from tests.mail.conftest import free_port
 from tuki.mail.models import Notification
-from tuki.mail.notifications import send_event_notifications
+from tuki.mail.notifications import ClaimStillHeld, send_event_notifications
 from tuki.mail.threading import event_message_id, thread_message_id
 from tuki.tickets.models import State, Ticket
 from tuki.tickets.services import ticket_reply, ticket_transition
@@ -91,3 +91,24 @@ def test_a_subject_with_a_line_break_stays_on_one_line(
         ticket_reply(actor=agent, ticket=request_a, body="Hei")
     assert mail.outbox[0].message()["Subject"] == f"[SR-{request_a.pk}] Rivi Bcc: kaikki@example.com"
     assert mail.outbox[0].bcc == []
+
+
+def test_a_claim_left_unsent_is_sent_at_once_by_its_own_job_not_by_another_within_the_lease(
+    request_a: Ticket, agent: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A claim whose sending was cut short (the consumer killed, the database gone before the claim was released):
+    the same job run again sends at once; another job leaves it within the lease, as the first may be sending."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        reply = ticket_reply(actor=agent, ticket=request_a, body="Korjattu.")
+    assert callbacks
+    anna = request_a.requester.user
+    Notification.objects.create(
+        event=reply, recipient=anna, message_id=event_message_id(reply, anna), claimed_by="job-1"
+    )
+    with pytest.raises(ClaimStillHeld):
+        send_event_notifications(reply.pk, job="job-2")
+    assert mail.outbox and all(m.to != ["anna@org-a.example"] for m in mail.outbox)  # the others' mails went
+    mail.outbox.clear()
+    assert send_event_notifications(reply.pk, job="job-1") == 1
+    assert [m.to for m in mail.outbox] == [["anna@org-a.example"]]
+    assert Notification.objects.get(event=reply, recipient=anna).sent_at is not None

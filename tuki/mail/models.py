@@ -14,6 +14,8 @@ class Notification(models.Model):
     The row is the claim: it is created (unique per event and recipient) before sending, so a retried job or a
     second worker never mails the same person twice about the same event. ``sent_at`` stays empty while the
     mail is on its way; the mail intake finds the request and the person a reply answers by ``message_id``.
+    ``claimed_by`` is the job that claimed it: the same job run again (a retry, or put back on the queue after its
+    consumer died) knows the claim is its own and sends at once.
     """
 
     event = models.ForeignKey("tickets.TicketEvent", on_delete=models.PROTECT, related_name="notifications")
@@ -21,6 +23,7 @@ class Notification(models.Model):
     message_id = models.CharField(_("message ID"), max_length=255, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -86,15 +86,16 @@ def _customer_side(ticket: Ticket) -> list[User]:
     return sorted(users, key=lambda user: user.pk != ticket.requester.user_id)  # the requester first
 
 
-def send_event_notifications(*event_ids: int) -> int:
+def send_event_notifications(*event_ids: int, job: str = "") -> int:
     """Mail everyone who should hear of the events and has not yet; returns how many mails went out.
 
     The events are one act of one person (one event, or several recorded in one submit): each recipient gets one
     mail about all of them that concern them, claimed on the first of those, so a reply that also set the request
     waiting reaches the customer as one mail.
 
-    Safe to run again: each (event, recipient) is claimed once. If one mail fails the others still go, and the
-    error is raised at the end so the job is retried for the failed ones only.
+    Safe to run again: each (event, recipient) is claimed once, by ``job`` (the queue's id of the job sending).
+    If one mail fails the others still go, and the error is raised at the end so the job is retried for the failed
+    ones only.
     """
     events = TicketEvent.objects.select_related("ticket", "ticket__organisation", "ticket__requester", "actor")
     heard: dict[int, tuple[User, list[TicketEvent]]] = {}
@@ -105,7 +106,7 @@ def send_event_notifications(*event_ids: int) -> int:
     failure: Exception | None = None
     for recipient, theirs in heard.values():
         try:
-            sent += _send_once(theirs, recipient)
+            sent += _send_once(theirs, recipient, job)
         except Exception as exc:
             logger.exception("Notification about events %s to user %s failed", event_ids, recipient.pk)
             failure = failure or exc
@@ -114,12 +115,12 @@ def send_event_notifications(*event_ids: int) -> int:
     return sent
 
 
-def _send_once(events: list[TicketEvent], recipient: User) -> bool:
+def _send_once(events: list[TicketEvent], recipient: User, job: str) -> bool:
     first = events[0]
     notification, created = Notification.objects.get_or_create(
-        event=first, recipient=recipient, defaults={"message_id": event_message_id(first, recipient)}
+        event=first, recipient=recipient, defaults={"message_id": event_message_id(first, recipient), "claimed_by": job}
     )
-    if not created and not _take_over_abandoned(notification):
+    if not created and not _take_over_abandoned(notification, job):
         return False
     # The mail leads with the act's message, when there is one; the other changes follow it as one line each.
     lead = next((event for event in events if event.kind == EventKind.REPLY), first)
@@ -135,17 +136,22 @@ def _send_once(events: list[TicketEvent], recipient: User) -> bool:
     return True
 
 
-def _take_over_abandoned(notification: Notification) -> bool:
-    """Whether this run sends a mail claimed before but never marked sent. Within the lease another consumer may
-    be sending it right now: the job fails and is retried later. Past it, the consumer that claimed it died
-    mid-send (its job back on the queue, tuki.core.queue); one run takes the claim over by moving its time."""
+def _take_over_abandoned(notification: Notification, job: str) -> bool:
+    """Whether this run sends a mail claimed before but never marked sent.
+
+    Claimed by this same job, the claim is its own from an earlier run that did not finish: a retry after an
+    error (the database went away before the claim could be released), or the job put back on the queue after its
+    consumer died mid-send (tuki.core.queue). Either way no one else is sending it: this run does, now. Claimed by
+    another job, within the lease that job may be sending it right now: this job fails and is retried later; past
+    the lease, one run takes the claim over by moving its time."""
     if notification.sent_at is not None:
         return False
     lease = timedelta(seconds=settings.TUKI_MAIL_CLAIM_LEASE)
-    if timezone.now() - notification.created_at < lease:
+    own = bool(job) and notification.claimed_by == job
+    if not own and timezone.now() - notification.created_at < lease:
         raise ClaimStillHeld(f"Notification {notification.pk} is being sent by another run; tried again later.")
     taken = Notification.objects.filter(pk=notification.pk, sent_at=None, created_at=notification.created_at).update(
-        created_at=timezone.now()
+        created_at=timezone.now(), claimed_by=job
     )
     return taken == 1
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from huey import crontab
+from huey.api import Task
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from tuki.core.apart import run_apart
@@ -25,11 +26,11 @@ NOTICES_TIMEOUT = 30 * 60  # every customer manager's PDF, made afresh in the re
 
 
 # Retries cover a mail server that is briefly away; the per-recipient claim keeps them from mailing twice.
-@db_task(retries=3, retry_delay=300)
-def notify_event(event_id: int, *together: int) -> None:
+@db_task(retries=3, retry_delay=300, context=True)
+def notify_event(event_id: int, *together: int, task: Task) -> None:
     """Mail about one event, or about the events of one act (``together``): one mail per person either way."""
     # Returns nothing on purpose: a returned value would sit in Huey's result store until someone read it.
-    send_event_notifications(event_id, *together)
+    send_event_notifications(event_id, *together, job=task.id)
 
 
 @db_task(retries=3, retry_delay=300)
