@@ -375,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
             for part, (pid, seconds) in cpu_by_part(layout, locust.pid).items()
         }
         result["cpu_seconds"]["mailgate"] = round(children_cpu() - mail_cpu_before, 1)
+        result["cpu_seconds"]["rest"] = round(  # PostgreSQL above all
+            result["cpu_seconds"]["machine"] - sum(v for k, v in result["cpu_seconds"].items() if k != "machine"), 1
+        )
         locust.wait(timeout=args.seconds + 150)
         log("load over; waiting for the consumers to finish")
         result["settled_seconds"] = settle(layout)
@@ -429,16 +432,22 @@ def cpu_seconds(pid: int) -> float:
 
 
 def cpu_by_part(layout: Layout, locust: int) -> dict[str, tuple[int, float]]:
-    """Each part of the layout, the load generator and PostgreSQL: its process and the CPU seconds it has used so
-    far (PostgreSQL: all of the server's processes; a backend that ended meanwhile is missing, and anything else
-    the machine runs on the server is in)."""
+    """Each part of the layout and the load generator: its process and the CPU seconds it has used so far; and the
+    machine's, so that what is left (PostgreSQL, the kernel, anything else running) can be told too."""
     parts = {name.stem: int(name.read_text()) for name in (layout.run / "pids").glob("*.pid")}
     parts["redis"] = int((layout.run / "redis" / "redis.pid").read_text())
     parts["locust"] = locust
     found = {name: (pid, cpu_seconds(pid)) for name, pid in sorted(parts.items())}
-    postgres = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False)  # noqa: S607
-    found["postgresql"] = (0, sum(cpu_seconds(int(pid)) for pid in postgres.stdout.split()))
+    found["machine"] = (0, machine_cpu())
     return found
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy since it started (all cores; /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
+    )
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def peaks(layout: Layout) -> dict[str, float]:

@@ -29,7 +29,8 @@ def pipe(url: str, raw: bytes, token: str = TOKEN, *options: str) -> subprocess.
     """Run the gate as the mail server would: the message on standard input, only the given environment."""
     environment = {"PATH": os.environ["PATH"], "TUKI_MAIL_GATE_TOKEN": token}
     return subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, str(GATE), "--url", f"{url}/mail/inbound", *options],
+        # -I -S: no site packages, so the gate needs nothing beyond the standard library, as the docs promise.
+        [sys.executable, "-I", "-S", str(GATE), "--url", f"{url}/mail/inbound", *options],
         input=raw,
         env=environment,
         capture_output=True,
@@ -102,6 +103,15 @@ def test_a_database_error_writes_nothing_and_the_mail_server_delivers_again(
     taken = pipe(live_server.url, raw)
     assert taken.returncode == 0, taken.stderr
     assert Ticket.objects.count() == 1 and Attachment.objects.count() == 1
+
+
+def test_a_wrong_command_line_keeps_the_message() -> None:
+    for arguments in (["--token-file"], ["--proxy", "x"]):
+        answer = subprocess.run(  # noqa: S603 - our own script
+            [sys.executable, "-I", "-S", str(GATE), *arguments], input=mail(), capture_output=True, check=False
+        )
+        assert answer.returncode == 75
+        assert b"usage: mailgate.py" in answer.stderr
 
 
 def test_an_unreadable_token_file_keeps_the_message(tmp_path: Path) -> None:
