@@ -5,13 +5,13 @@
 
 Loads bench/desk.py's data set (``--requests``; its staff and contacts are the load test's users), starts
 scripts/production_demo.sh (its own run directory, database ``tuki_faults`` and a Redis of its own that keeps
-its data on disk, as docs/deploy.md asks of production), runs bench/load.py with Locust, delivers mail through
-scripts/mailgate.py as an MTA would (five messages a second), and meanwhile: kills a consumer with SIGKILL and
-starts it again as systemd would; restarts Redis; restarts PostgreSQL (not with ``--quick``: the machine's
-server, so never in the suite). Then it waits for the consumers to finish and counts in the database: every
-filing and reply Locust saw saved is there, every piped message was taken once, every notification was sent and
-none twice (each Message-ID once in the outbox). Prints JSON; exit status 1 when something was lost, doubled or
-failed outside a fault's window.
+its data on disk, as docs/deploy.md asks of production), lets it make last month's reports, runs bench/load.py
+with Locust, delivers mail through scripts/mailgate.py as an MTA would (five messages a second: new requests,
+answers to open ones, strangers'), and meanwhile: kills a consumer with SIGKILL and starts it again as systemd
+would; restarts Redis; restarts PostgreSQL (not with ``--quick``: the machine's server, so never in the suite).
+Then it waits for the consumers to finish and counts in the database: every filing and reply Locust saw saved is
+there, every piped message was taken once, every notification was sent and none twice (each Message-ID once in
+the outbox). Prints JSON; exit status 1 when something was lost, doubled or failed outside a fault's window.
 """
 
 from __future__ import annotations
@@ -114,6 +114,10 @@ class Layout:
         self.script("stop", timeout=180)
         self.stop_redis()
 
+    def rows(self, query: str, *parameters: Any) -> list[tuple[Any, ...]]:
+        with psycopg.connect(DATABASE, autocommit=True) as connection:
+            return connection.execute(query, parameters).fetchall()
+
     def sql(self, query: str, *parameters: Any) -> Any:
         """The first column of the first row of ``query``."""
         with psycopg.connect(DATABASE, autocommit=True) as connection:
@@ -159,11 +163,16 @@ def restart_postgres(layout: Layout) -> dict[str, Any]:
 FAULTS = {"kill-consumer": kill_a_consumer, "redis": restart_redis, "postgres": restart_postgres}
 
 
-def load_test_mail(sender: str, number: int, message_id: str) -> bytes:
+STRANGER = "someone@elsewhere.example"  # not a contact of any customer: refused, and answered once
+
+
+def load_test_mail(sender: str, number: int, message_id: str, answers: int | None = None) -> bytes:
+    """A message as the receiving server passes it on; ``answers`` a request's number: a reply to it."""
     domain = sender.rpartition("@")[2]
+    subject = f"Re: [SR-{answers}] Load test mail {number}" if answers else f"Load test mail {number}"
     return (
         f"Authentication-Results: {RECEIVER}; dkim=pass header.d={domain}; dmarc=pass header.from={domain}\r\n"
-        f"From: <{sender}>\r\nTo: tuki@example.com\r\nSubject: Load test mail {number}\r\n"
+        f"From: <{sender}>\r\nTo: tuki@example.com\r\nSubject: {subject}\r\n"
         f"Message-ID: {message_id}\r\nDate: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\nThe report does not open.\r\n"
     ).encode()
@@ -172,10 +181,22 @@ def load_test_mail(sender: str, number: int, message_id: str) -> bytes:
 class MailServer:
     """Delivers a message every ``every`` seconds through the pipe into scripts/mailgate.py, as an MTA would: each
     delivery in its own process, several at once when Tuki is slow to answer, and a temporary failure (75)
-    delivered again a second later, as many times as it takes (an MTA waits minutes; the count is the same)."""
+    delivered again a second later, as many times as it takes (an MTA waits minutes; the count is the same).
+
+    What a support address receives: of every five messages, one a new request from a contact, three the contact's
+    answers to their open requests, one from a stranger (refused, and answered once)."""
 
     def __init__(self, layout: Layout, every: float, sender: str) -> None:
         self.layout, self.every, self.sender = layout, every, sender
+        self.open_requests = [
+            row[0]
+            for row in layout.rows(
+                "select t.id from tickets_ticket t join accounts_contact c on c.id = t.requester_id "
+                "join accounts_user u on u.id = c.user_id where u.email = %s and t.state = any(%s) order by t.id",
+                sender,
+                ["new", "in_progress", "waiting_for_customer", "reopened"],
+            )
+        ]
         self.sent: list[str] = []
         self.failed: list[str] = []
         self.seconds: list[float] = []  # from the first attempt to the message taken
@@ -183,8 +204,13 @@ class MailServer:
         self._lock = threading.Lock()
 
     def deliver(self, number: int) -> None:
-        message_id = make_msgid(domain=self.sender.rpartition("@")[2])
-        raw = load_test_mail(self.sender, number, message_id)
+        kind = number % 5
+        sender = STRANGER if kind == 4 else self.sender
+        answers = (
+            self.open_requests[number % len(self.open_requests)] if kind in (1, 2, 3) and self.open_requests else None
+        )
+        message_id = make_msgid(domain=sender.rpartition("@")[2])
+        raw = load_test_mail(sender, number, message_id, answers)
         began = time.monotonic()
         for attempt in range(120):
             piped = subprocess.run(  # noqa: S603 - our own script
@@ -261,6 +287,23 @@ def settle(layout: Layout, limit: float = 420) -> float:
             return round(time.monotonic() - began, 1)
         time.sleep(2)
     return -1
+
+
+def catch_up(layout: Layout, limit: float = 1800) -> float:
+    """What the consumers of a new installation do first on a data set with a history: last month's reports of
+    every customer and their mails to the customer managers (a PDF each). A running system made them on the first
+    of the month; the load test measures a day like any other, so they are made before it starts. Seconds taken."""
+    began = time.monotonic()
+    made = layout.script("manage", "reports_periodic", timeout=limit)
+    if made.returncode != 0:
+        raise RuntimeError(made.stdout + made.stderr)
+    log(made.stdout.strip())
+    while time.monotonic() - began < limit:
+        unsent = layout.sql("select count(*) from reports_reportnotice where sent_at is null")
+        if not unsent and settle(layout, limit=60) >= 0:
+            return round(time.monotonic() - began, 1)
+        time.sleep(5)
+    raise RuntimeError(f"last month's report mails were not sent within {limit} s")
 
 
 def count(layout: Layout, since: Any, piped: list[str]) -> dict[str, Any]:
@@ -347,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     sender = BENCH_SENDER if args.requests else DEMO_SENDER
     log("starting the production layout")
     layout.start()
+    if args.requests:
+        result["catch_up_seconds"] = catch_up(layout)
+        log(f"last month's reports made and mailed in {result['catch_up_seconds']} s")
     result["faults"] = []
     try:
         since = layout.sql("select now()")
