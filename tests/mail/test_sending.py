@@ -94,7 +94,7 @@ def test_a_subject_with_a_line_break_stays_on_one_line(
 
 
 def test_a_claim_left_unsent_is_sent_at_once_by_its_own_job_not_by_another_within_the_lease(
-    request_a: Ticket, agent: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    request_a: Ticket, agent: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """A claim whose sending was cut short (the consumer killed, the database gone before the claim was released):
     the same job run again sends at once; another job leaves it within the lease, as the first may be sending."""

@@ -19,9 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tuki.core.error_pages import unavailable
 from tuki.mail.intake.entry import EX_OK, pipe_intake
-
-RETRY_AFTER_SECONDS = 60
 
 
 def _carries_the_token(request: HttpRequest) -> bool:
@@ -39,8 +38,6 @@ def inbound(request: HttpRequest) -> HttpResponse:
     # Read from the stream, not request.body: the message may be larger than a form's limit, and the intake keeps
     # even an oversized message (unparsed) and answers its sender.
     raw = request.read()
-    if pipe_intake(raw) != EX_OK:
-        answer = JsonResponse({"code": "unavailable", "detail": "The message could not be taken now."}, status=503)
-        answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return answer
+    if pipe_intake(raw) != EX_OK:  # not taken now: the site's own 503, which the mail gate reads as "deliver again"
+        return unavailable(request)
     return JsonResponse({"code": "taken"})
