@@ -120,9 +120,12 @@ class Layout:
 
     def sql(self, query: str, *parameters: Any) -> Any:
         """The first column of the first row of ``query``."""
-        with psycopg.connect(DATABASE, autocommit=True) as connection:
-            row = connection.execute(query, parameters).fetchone()
-        return row[0] if row else None
+        found = self.rows(query, *parameters)
+        return found[0][0] if found else None
+
+    def pids(self) -> dict[str, int]:
+        """The layout's processes by name (web-PORT, worker-N, nginx, s3) as its script wrote them down."""
+        return {pidfile.stem: int(pidfile.read_text()) for pidfile in (self.run / "pids").glob("*.pid")}
 
     def worker_pid(self, number: int) -> int:
         return int((self.run / "pids" / f"worker-{number}.pid").read_text())
@@ -461,14 +464,18 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and its children; empty when it is gone."""
+    try:
+        return [pid, *children(pid)]
+    except OSError:
+        return []
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time a process and its children have used so far, from /proc."""
     total = 0.0
-    try:
-        processes = [pid, *children(pid)]
-    except OSError:  # gone
-        return total
-    for process in processes:
+    for process in process_tree(pid):
         try:
             fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile
@@ -480,7 +487,7 @@ def cpu_seconds(pid: int) -> float:
 def cpu_by_part(layout: Layout, locust: int) -> dict[str, tuple[int, float]]:
     """Each part of the layout and the load generator: its process and the CPU seconds it has used so far; and the
     machine's, so that what is left (PostgreSQL, the kernel, anything else running) can be told too."""
-    parts = {name.stem: int(name.read_text()) for name in (layout.run / "pids").glob("*.pid")}
+    parts = layout.pids()
     parts["redis"] = int((layout.run / "redis" / "redis.pid").read_text())
     parts["locust"] = locust
     found = {name: (pid, cpu_seconds(pid)) for name, pid in sorted(parts.items())}
@@ -499,13 +506,9 @@ def machine_cpu() -> float:
 def peaks(layout: Layout) -> dict[str, float]:
     """The most resident memory each web instance's workers and each consumer held (VmHWM)."""
     found = {}
-    for pidfile in (layout.run / "pids").glob("*.pid"):
-        if not pidfile.stem.startswith(("web-", "worker-")):
-            continue
-        pid = int(pidfile.read_text())
-        try:
-            processes = [pid, *children(pid)]
-        except OSError:  # the process is gone
+    for name, pid in layout.pids().items():
+        processes = process_tree(pid)
+        if not name.startswith(("web-", "worker-")) or not processes:  # not ours to weigh, or gone
             continue
         highest = 0.0
         for process in processes:
@@ -513,7 +516,7 @@ def peaks(layout: Layout) -> dict[str, float]:
                 highest = max(highest, peak_mb(process))
             except OSError:  # gone meanwhile
                 continue
-        found[pidfile.stem] = highest
+        found[name] = highest
     return found
 
 
